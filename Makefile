@@ -1,0 +1,57 @@
+# wholeplace: `make run` builds the warehouse from the demo feeds and serves the dashboard;
+# `make test` runs ruff and the whole pytest suite (which runs `dbt build`).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+WAREHOUSE ?= warehouse
+
+.PHONY: run test install manifest build dashboard dev lint screenshot clean demo-feeds bench
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found). Set PYTHON=/path/to/python3.11"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# dagster-dbt loads the dbt manifest when the definitions are imported: build it first.
+manifest: install
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir . --target-path target
+
+lint: install
+	$(BIN)/ruff check orchestration schemas dashboards tests
+	$(BIN)/ruff format --check orchestration schemas dashboards tests
+
+test: manifest lint
+	$(BIN)/pytest
+
+build: manifest
+	$(BIN)/wholeplace build --warehouse $(WAREHOUSE)
+
+dashboard: install
+	$(BIN)/wholeplace dashboard --warehouse $(WAREHOUSE) --port $(PORT)
+
+run: build dashboard
+
+dev: manifest
+	WHOLEPLACE_WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/dagster dev -m orchestration.definitions
+
+demo-feeds: install
+	$(BIN)/python -m orchestration.demo.build_reference_seeds
+	$(BIN)/python -m orchestration.demo.generate_demo_feeds
+
+screenshot: build
+	$(BIN)/python -m dashboards.screenshot --warehouse $(WAREHOUSE) --out docs/overview.png
+
+bench: build
+	$(BIN)/python -m orchestration.bench.dashboard_render --warehouse $(WAREHOUSE)
+
+clean:
+	rm -rf $(WAREHOUSE) dbt_project/target dbt_project/logs artifacts

@@ -1,0 +1,239 @@
+"""Pieces every page shares: finding the snapshot, the synthetic-data banner, URL-backed
+filters, and charts with their table and downloads one click away."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboards import data, exports
+
+# Okabe-Ito: distinguishable with the common forms of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+BUDGET_TYPE_COLOURS = {"resource": "#0072B2", "capital": "#E69F00"}
+
+
+def warehouse_dir() -> Path:
+    """`-- --warehouse DIR` after `streamlit run`, else $WHOLEPLACE_WAREHOUSE, else ./warehouse."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--warehouse")
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    return Path(args.warehouse or os.environ.get("WHOLEPLACE_WAREHOUSE") or "warehouse")
+
+
+@dataclass
+class Page:
+    snap: data.Snapshot
+    banner: object  # an st.empty() slot at the top of the page
+    synthetic: bool = False
+
+    def flag_synthetic(self, *shown: pd.DataFrame | bool) -> None:
+        """Show the synthetic-data banner if the manifest or any shown rows say so."""
+        if self.synthetic:
+            return
+        for item in shown:
+            if isinstance(item, pd.DataFrame):
+                item = "is_synthetic" in item and bool(item["is_synthetic"].fillna(False).any())
+            if item:
+                self.synthetic = True
+                self.banner.warning(
+                    "**Synthetic demo data.** Some or all figures on this page are generated "
+                    "for demonstration and are not real government allocations.",
+                    icon=":material/science:",
+                )
+                return
+
+
+def no_warehouse(reason: str) -> None:
+    st.title("No warehouse published yet")
+    st.markdown(
+        "The dashboard reads the published snapshot of the warehouse, and there is none yet. "
+        "Build one with:"
+    )
+    st.code("wholeplace build", language="bash")
+    st.caption(f"Looked in `{warehouse_dir().resolve()}`: {reason}.")
+
+
+def run_page(title: str, render: Callable[[Page], None]) -> None:
+    """Resolve the snapshot once for this request, then draw the page from it."""
+    try:
+        snap = data.current_snapshot(warehouse_dir())
+    except data.NoSnapshot as exc:
+        no_warehouse(str(exc))
+        return
+    st.title(title)
+    page = Page(snap, st.empty())
+    page.flag_synthetic(snap.synthetic_inputs)
+    try:
+        render(page)
+    except data.MartNotPublished as exc:
+        st.info(
+            f"`{exc.mart}` is not published yet: it arrives with a later build of the warehouse."
+        )
+    except data.DataError as exc:
+        st.error(f"The published snapshot could not be read ({exc}). Try `wholeplace build` again.")
+
+
+def choose(
+    param: str,
+    label: str,
+    options: Sequence[str],
+    default: str,
+    widget: Callable = st.selectbox,
+    **kwargs,
+) -> str:
+    """A filter kept in the URL query string, so a link reproduces the view."""
+    key = f"filter_{param}"
+    if st.session_state.get(key) not in options:
+        wanted = st.query_params.get(param)
+        if key not in st.session_state and wanted is not None and wanted not in options:
+            st.info(
+                f"The {label.lower()} in the link is not in this snapshot; showing the default."
+            )
+        st.session_state[key] = wanted if wanted in options else default
+    value = widget(label, list(options), key=key, persist_state="session", **kwargs)
+    st.query_params[param] = value
+    return value
+
+
+def _money_axis(values: pd.Series) -> alt.Axis:
+    top = float(values.abs().max() or 0) if len(values) else 0.0
+    if top >= 1e9:
+        expr = "'£' + format(datum.value / 1e9, ',.1f') + 'bn'"
+    elif top >= 1e6:
+        expr = "'£' + format(datum.value / 1e6, ',.0f') + 'm'"
+    else:
+        expr = "'£' + format(datum.value, ',.0f')"
+    return alt.Axis(labelExpr=expr, title=None, grid=True)
+
+
+def stacked_bars(frame: pd.DataFrame, category: str, title: str, value: str) -> alt.Chart:
+    """Horizontal bars per category, stacked by budget type (resource and capital)."""
+    types = sorted(frame["budget_type"].dropna().unique()) if len(frame) else []
+    colours = [BUDGET_TYPE_COLOURS.get(t, PALETTE[2 + i]) for i, t in enumerate(types)]
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{category}:N", title=title, sort="-x", axis=alt.Axis(labelLimit=260)),
+            x=alt.X(f"sum({value}):Q", axis=_money_axis(frame.groupby(category)[value].sum())),
+            color=alt.Color(
+                "budget_type:N",
+                title="Budget type",
+                scale=alt.Scale(domain=types, range=colours),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{category}:N", title=title),
+                alt.Tooltip("budget_type:N", title="Budget type"),
+                alt.Tooltip(f"{value}:Q", title="£", format=",.0f"),
+            ],
+        )
+        .properties(height=bar_height(frame[category].nunique()))
+    )
+
+
+def bar_height(bars: int) -> int:
+    return max(140, 36 * bars)
+
+
+# Column headers as a finance officer reads them; tables and their downloads use the same ones.
+LABELS = {
+    "place_code": "Place code",
+    "place_name": "Place",
+    "settlement_id": "Settlement",
+    "financial_year": "Financial year",
+    "pillar": "Pillar",
+    "department": "Department code",
+    "department_name": "Department",
+    "funding_line": "Funding line code",
+    "funding_line_name": "Funding line",
+    "budget_type": "Budget type",
+    "pot_gbp_nominal": "Pot, cash (£)",
+    "contribution_gbp_nominal": "Contribution, cash (£)",
+    "is_synthetic": "Synthetic",
+    "status": "Status",
+    "check": "Check",
+    "expected_gbp": "Expected (£)",
+    "actual_gbp": "Actual (£)",
+    "difference_gbp": "Difference (£)",
+    "detail": "Detail",
+    "feed": "Feed",
+    "file": "File",
+    "sha256": "SHA-256",
+    "rows_read": "Rows read",
+    "rows_loaded": "Rows loaded",
+    "rows_quarantined": "Rows quarantined",
+    "mart": "Mart",
+    "rows": "Rows",
+    "published": "Published",
+}
+MONEY = st.column_config.NumberColumn(format="£%,.0f")
+PER_HEAD = st.column_config.NumberColumn(format="£%,.2f")
+
+
+def shown(frame: pd.DataFrame, price_base: str = "") -> pd.DataFrame:
+    """The frame with readable headers: what a table shows and what its downloads hold."""
+    real = f"real, {price_base} prices" if price_base else "real terms"
+    labels = {
+        **LABELS,
+        "pot_gbp_real": f"Pot, {real} (£)",
+        "contribution_gbp_real": f"Contribution, {real} (£)",
+        "contribution_per_head_real": f"Per head, {real} (£)",
+    }
+    return frame.rename(columns=labels)
+
+
+def _column_config(frame: pd.DataFrame) -> dict:
+    return {
+        column: PER_HEAD if str(column).startswith("Per head") else MONEY
+        for column in frame.columns
+        if str(column).endswith("(£)")
+    }
+
+
+def downloads(table: pd.DataFrame, file_stem: str) -> None:
+    row = st.container(horizontal=True)
+    row.download_button(
+        "CSV",
+        exports.to_csv_bytes(table),
+        file_name=f"{file_stem}.csv",
+        mime="text/csv",
+        key=f"csv_{file_stem}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    row.download_button(
+        "XLSX",
+        exports.to_xlsx_bytes(table, file_stem),
+        file_name=f"{file_stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx_{file_stem}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def table(frame: pd.DataFrame, file_stem: str) -> None:
+    """A table (headers from `shown`) with its CSV and XLSX downloads."""
+    st.dataframe(frame, hide_index=True, column_config=_column_config(frame))
+    downloads(frame, file_stem)
+
+
+def chart_with_table(chart: alt.Chart, frame: pd.DataFrame, file_stem: str) -> None:
+    """The chart, the exact table behind it one click away, and both downloads."""
+    chart_tab, table_tab = st.tabs(["Chart", "Table"])
+    with chart_tab:
+        # Streamlit sizes a chart's height from the container unless told: give it the bars'.
+        st.altair_chart(chart, width="stretch", height=chart.height + 70)
+    with table_tab:
+        st.dataframe(frame, hide_index=True, column_config=_column_config(frame))
+    downloads(frame, file_stem)

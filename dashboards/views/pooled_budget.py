@@ -1,0 +1,147 @@
+"""Pooled budget: one city-region's pot in one financial year, and the checks on it."""
+
+import streamlit as st
+
+from dashboards import ui
+from dashboards.formatting import (
+    format_gbp,
+    format_gbp_exact,
+    format_per_head,
+    format_share,
+)
+
+DEFAULT_PLACE = "E47000001"  # Greater Manchester
+DEFAULT_YEAR = "2025-26"
+BASES = {"nominal": "Cash (nominal)", "real": "Real terms"}
+
+
+def render(page: ui.Page) -> None:
+    snap = page.snap
+    places = snap.places()
+    if places.empty:
+        st.info("The published snapshot lists no city-regions yet: run `wholeplace build`.")
+        return
+    names = dict(zip(places["place_code"], places["place_name"], strict=True))
+    codes = list(names)
+    base = snap.price_base_year
+
+    place_col, year_col, basis_col = st.columns([3, 1, 2])
+    with place_col:
+        place = ui.choose(
+            "place",
+            "City-region",
+            codes,
+            DEFAULT_PLACE if DEFAULT_PLACE in names else codes[0],
+            format_func=lambda code: names.get(code, code),
+        )
+    years = snap.years_for(place)
+    if not years:
+        st.info(f"No funding is published for {names[place]} yet.")
+        return
+    with year_col:
+        year = ui.choose(
+            "year", "Financial year", years, DEFAULT_YEAR if DEFAULT_YEAR in years else years[-1]
+        )
+    with basis_col:
+        basis = ui.choose(
+            "prices",
+            "Prices",
+            list(BASES),
+            "nominal",
+            widget=st.radio,
+            horizontal=True,
+            format_func=lambda b: BASES[b] if b == "nominal" else f"{BASES[b]} ({base} prices)",
+        )
+
+    head = snap.pot_headline(place, year)
+    share = snap.share_pooled(place, year)
+    contributions = snap.pooled_budget(place, year)
+    page.flag_synthetic(head["is_synthetic"], share["is_synthetic"], contributions)
+
+    cash, real, per_head, pooled = st.columns(4)
+    cash.metric(
+        "Pot (cash)",
+        format_gbp(head["pot_gbp_nominal"]),
+        help=f"{format_gbp_exact(head['pot_gbp_nominal'])}, resource and capital together.",
+        border=True,
+    )
+    real.metric(
+        f"Pot ({base} prices)",
+        format_gbp(head["pot_gbp_real"]),
+        help="The pot in real terms: cash x GDP deflator of the price base year / deflator of "
+        f"{year}.",
+        border=True,
+    )
+    population = head["population"]
+    per_head.metric(
+        f"Per head ({base} prices)",
+        format_per_head(head["pot_per_head_real"]),
+        help=f"Real-terms pot divided by a population of {population:,}."
+        if population
+        else "No population estimate is published for this place and year.",
+        border=True,
+    )
+    pooled.metric(
+        "Share of funding pooled",
+        format_share(share["share"]),
+        help=f"{format_gbp(share['pooled_gbp_nominal'])} pooled of "
+        f"{format_gbp(share['total_gbp_nominal'])} in departmental allocations reaching "
+        f"{names[place]} and its member areas in {year} (cash, resource and capital together).",
+        border=True,
+    )
+
+    if contributions.empty:
+        st.info(f"{names[place]} has no pooled budget in {year}.")
+    else:
+        value = f"pot_gbp_{basis}"
+        label = "cash" if basis == "nominal" else f"real terms, {base} prices"
+        stem = f"{place}_{year}_{basis}"
+        by_pillar, by_department = st.columns(2)
+        with by_pillar:
+            st.subheader("Pot by pillar")
+            st.caption(f"£, {label}; resource and capital stacked.")
+            frame = snap.pot_by_pillar(place, year)[
+                ["pillar", "budget_type", value, "is_synthetic"]
+            ]
+            ui.chart_with_table(
+                ui.stacked_bars(frame, "pillar", "Pillar", value),
+                ui.shown(frame, base),
+                f"pot_by_pillar_{stem}",
+            )
+        with by_department:
+            st.subheader("Pot by department")
+            st.caption(f"£, {label}; resource and capital stacked.")
+            frame = snap.pot_by_department(place, year)[
+                ["department", "department_name", "budget_type", value, "is_synthetic"]
+            ]
+            ui.chart_with_table(
+                ui.stacked_bars(frame, "department_name", "Department", value),
+                ui.shown(frame, base),
+                f"pot_by_department_{stem}",
+            )
+
+        st.subheader("Contributions")
+        st.caption("Each funding line's share that goes into the pot, in cash and real terms.")
+        ui.table(ui.shown(contributions, base), f"contributions_{place}_{year}")
+
+    st.subheader("Settlement checks")
+    checks = snap.settlement_checks_for(place)
+    if checks.empty:
+        st.info(f"No settlement checks are published for {names[place]}.")
+        return
+    counts = checks["status"].value_counts()
+    failed, warned, passed = (int(counts.get(s, 0)) for s in ("fail", "warn", "pass"))
+    summary = (
+        f"{passed} passed · {warned} warning{'' if warned == 1 else 's'} · {failed} failed, "
+        "across all years"
+    )
+    if failed:
+        st.error(summary, icon=":material/error:")
+    elif warned:
+        st.warning(summary, icon=":material/warning:")
+    else:
+        st.success(summary, icon=":material/check_circle:")
+    ui.table(ui.shown(checks), f"settlement_checks_{place}")
+
+
+ui.run_page("Pooled budget", render)

@@ -1,0 +1,12 @@
+with areas as (
+    select * from {{ reference_table('areas') }}
+)
+
+select
+    area_code,
+    area_name,
+    area_type,
+    cast(start_date as date) as start_date,
+    cast(end_date as date) as end_date,
+    successor_code
+from areas

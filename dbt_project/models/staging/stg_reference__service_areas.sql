@@ -1,0 +1,1 @@
+select * from {{ reference_table('service_areas') }}

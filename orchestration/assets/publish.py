@@ -1,0 +1,28 @@
+"""The published snapshot: the hand-off from the warehouse to the dashboard and to users."""
+
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from dagster_dbt import get_asset_key_for_model
+
+from orchestration.assets.warehouse import warehouse_models
+
+from orchestration.progress import say
+from orchestration.publish import MARTS, publish_snapshot
+from orchestration.resources import WholeplaceSettings
+
+
+@asset(
+    key=AssetKey(["published_snapshot"]),
+    group_name="publish",
+    deps=[get_asset_key_for_model([warehouse_models], mart) for mart in MARTS],
+    description="Every mart as Parquet with a manifest, published atomically to "
+    "WAREHOUSE/published (a symlink to the newest complete snapshot).",
+    kinds={"parquet"},
+)
+def published_snapshot(context: AssetExecutionContext, settings: WholeplaceSettings):
+    with settings.connect() as con:
+        folder = publish_snapshot(
+            con, settings.layout, context.run_id, settings.price_base_year, settings.feeds
+        )
+    say(context, f"published {folder.name} to {settings.layout.published}")
+    return MaterializeResult(metadata={"snapshot": MetadataValue.path(str(folder))})

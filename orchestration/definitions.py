@@ -1,0 +1,28 @@
+"""Assembles wholeplace's Dagster definitions; the pieces live in orchestration/assets."""
+
+import sys
+from pathlib import Path
+
+from dagster import Definitions, in_process_executor
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.feeds import feed_assets
+from orchestration.assets.publish import published_snapshot
+from orchestration.assets.warehouse import dbt_project, warehouse_models
+from orchestration.resources import WholeplaceSettings
+
+all_assets = [*feed_assets, warehouse_models, published_snapshot]
+
+
+def resources(settings: WholeplaceSettings | None = None) -> dict:
+    return {
+        "settings": settings or WholeplaceSettings.from_environment(),
+        # The dbt beside this Python, so a build works without the virtualenv on PATH.
+        "dbt": DbtCliResource(
+            project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))
+        ),
+    }
+
+
+# One DuckDB file takes one writer at a time, so steps run one after another in one process.
+defs = Definitions(assets=all_assets, resources=resources(), executor=in_process_executor)

@@ -1,0 +1,10 @@
+"""Progress lines for people running `wholeplace build`, also kept in Dagster's event log."""
+
+import logging
+
+logger = logging.getLogger("wholeplace")
+
+
+def say(context, message: str) -> None:
+    context.log.info(message)
+    logger.info(message)

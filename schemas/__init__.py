@@ -1,0 +1,32 @@
+"""Feed contracts: one module per feed. FEEDS lists them in the order they are validated, so a
+feed can be checked against those before it (pooling agreements against settlements)."""
+
+from schemas import (
+    allocations,
+    outturn,
+    pooling_agreements,
+    reference,
+    settlement_totals,
+    settlements,
+)
+from schemas.common import FeedContract
+
+REFERENCE_CONTRACTS: list[FeedContract] = reference.CONTRACTS
+
+FEEDS: list[FeedContract] = [
+    allocations.CONTRACT,
+    settlements.CONTRACT,
+    pooling_agreements.CONTRACT,
+    settlement_totals.CONTRACT,
+    outturn.CONTRACT,
+]
+
+FEED_FOLDERS = {c.folder for c in FEEDS} | {"reference"}
+
+
+def contract_named(name: str) -> FeedContract:
+    for contract in FEEDS + REFERENCE_CONTRACTS:
+        if contract.name == name:
+            return contract
+    known = ", ".join(c.name for c in FEEDS + REFERENCE_CONTRACTS)
+    raise KeyError(f"no feed called '{name}'; the feeds are: {known}")

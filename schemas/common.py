@@ -1,0 +1,146 @@
+"""What every feed contract is made of: typed fields, problems worded for a finance officer,
+and the pieces of Pandera the feed modules share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+import pandera.pandas as pa
+
+Severity = Literal["block", "quarantine"]
+FieldKind = Literal["text", "code", "financial_year", "money", "number", "integer", "rate", "date"]
+
+FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+
+RULE_WORDS = {
+    "missing_column": "a required column is missing",
+    "required": "a value is required",
+    "financial_year": "financial years are written YYYY-YY, e.g. 2025-26",
+    "money": "amounts are numbers of pounds",
+    "number": "must be a number",
+    "integer": "must be a whole number",
+    "rate": "must be a number between 0 and 1",
+    "date": "dates are written YYYY-MM-DD",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a feed, precise enough to find and fix in the source spreadsheet."""
+
+    feed: str
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    rule: str
+    message: str
+    severity: Severity = "block"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message} [rule: {self.rule}]"
+
+    def as_record(self) -> dict:
+        return {
+            "feed": self.feed,
+            "source_file": self.file,
+            "source_row": self.row,
+            "column_name": self.column,
+            "value": self.value,
+            "rule": self.rule,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: FieldKind
+    required: bool = True  # the column must be present in the file
+    nullable: bool = False  # a blank cell is allowed
+    default: object = None  # used when an optional column is absent or blank
+
+
+@dataclass
+class FeedContract:
+    """The input contract of one feed folder (or one fixed file in it)."""
+
+    name: str
+    folder: str
+    fields: list[Field]
+    key: list[str]
+    description: str
+    file_name: str | None = None  # a fixed file name; None reads every .csv/.xlsx in the folder
+    required_feed: bool = False
+    row_problems: Severity = "block"  # what a row-level problem does to the build
+    # Pandera checks on the typed frame; built with the reference data so codes can be checked.
+    schema: Callable[[ValidationContext], pa.DataFrameSchema] | None = None
+    # Checks that need a sentence of their own per row (e.g. an abolished code and its successor).
+    row_rules: Callable[[pd.DataFrame, ValidationContext, FeedContract], list[Problem]] | None = None
+    table: str = ""
+
+    def __post_init__(self) -> None:
+        self.table = self.table or self.name
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+@dataclass
+class ValidationContext:
+    """Reference data and feeds already validated, for checks that look across tables."""
+
+    reference: dict[str, pd.DataFrame] = field(default_factory=dict)
+    feeds: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def codes(self, table: str, column: str) -> set[str]:
+        frame = self.reference.get(table, self.feeds.get(table))
+        if frame is None or column not in frame:
+            return set()
+        return set(frame[column].dropna().astype(str))
+
+
+def financial_year_is_valid(text: str) -> bool:
+    match = FINANCIAL_YEAR.match(text or "")
+    return bool(match) and (int(match.group(1)) + 1) % 100 == int(match.group(2))
+
+
+def is_in(values: Callable[[], set[str]] | set[str], what: str) -> pa.Check:
+    """Element check against a set of known codes, with a finance-officer message."""
+
+    def check(series: pd.Series) -> pd.Series:
+        allowed = values() if callable(values) else values
+        return series.isna() | series.astype(str).isin(allowed)
+
+    return pa.Check(check, element_wise=False, error=f"is not a known {what}")
+
+
+def between_0_and_1(inclusive_low: bool = True) -> pa.Check:
+    if inclusive_low:
+        return pa.Check.in_range(0, 1, error="must be between 0 and 1 (a share, not a percentage)")
+    return pa.Check(
+        lambda s: (s > 0) & (s <= 1),
+        error="must be more than 0 and at most 1 (a share, not a percentage)",
+    )
+
+
+def non_negative(what: str = "amount") -> pa.Check:
+    return pa.Check.ge(0, error=f"{what} must not be negative")
+
+
+def financial_year_format() -> pa.Check:
+    return pa.Check(
+        lambda s: s.map(financial_year_is_valid),
+        error="financial years are written YYYY-YY with consecutive years, e.g. 2025-26",
+    )

@@ -1,0 +1,265 @@
+"""A small fake published snapshot (synthetic test data) in the layout the pipeline publishes:
+WAREHOUSE/snapshots/<run_id>/<mart>.parquet + manifest.json, and WAREHOUSE/published -> it."""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+MONEY = pa.decimal128(18, 2)
+GM, WY, LCR = "E47000001", "E47000003", "E47000004"
+NAMES = {GM: "Greater Manchester", WY: "West Yorkshire", LCR: "Liverpool City Region"}
+POPULATION = {GM: 2_900_000, WY: 2_400_000, LCR: 1_600_000}
+DEFLATE = {"2024-25": Decimal("1"), "2025-26": Decimal("0.97")}
+
+# (place, year, settlement, pillar, department, line, line name, budget type, cash £)
+POT = [
+    (GM, "2025-26", "GM-IS-2025", "adult skills", "DFE", "ASF", "Adult Skills Fund",
+     "resource", "110000000.00"),
+    (GM, "2025-26", "GM-IS-2025", "employment support", "DWP", "CTS", "Connect to Work",
+     "resource", "25500000.00"),
+    (GM, "2025-26", "GM-IS-2025", "housing and regeneration", "MHCLG", "BHF",
+     "Brownfield Housing Fund", "capital", "95250000.50"),
+    (GM, "2025-26", "GM-IS-2025", "local transport", "DFT", "LTCF",
+     "Local Transport Capital Funding", "capital", "230000000.00"),
+    (GM, "2024-25", "GM-IS-2025", "adult skills", "DFE", "ASF", "Adult Skills Fund",
+     "resource", "105000000.00"),
+    (WY, "2025-26", "WY-IS-2025", "adult skills", "DFE", "ASF", "Adult Skills Fund",
+     "resource", "68000000.00"),
+    (WY, "2025-26", "WY-IS-2025", "local transport", "DFT", "LTCF",
+     "Local Transport Capital Funding", "capital", "120000000.00"),
+]  # fmt: skip
+# Departmental lines that reach a place but are not pooled.
+UNPOOLED = [
+    (GM, "2025-26", "DHSC", "PHG", "Public Health Grant", "resource", "150000000.00"),
+    (WY, "2025-26", "DHSC", "PHG", "Public Health Grant", "resource", "120000000.00"),
+    (LCR, "2025-26", "DHSC", "PHG", "Public Health Grant", "resource", "90000000.00"),
+    (LCR, "2024-25", "DHSC", "PHG", "Public Health Grant", "resource", "88000000.00"),
+]
+DEPARTMENTS = {
+    "DFE": "Department for Education",
+    "DWP": "Department for Work and Pensions",
+    "MHCLG": "Ministry of Housing, Communities and Local Government",
+    "DFT": "Department for Transport",
+    "DHSC": "Department of Health and Social Care",
+}
+
+
+def _start(year: str) -> int:
+    return int(year[:4])
+
+
+def _real(cash: Decimal, year: str) -> Decimal:
+    return (cash * DEFLATE[year]).quantize(Decimal("0.01"))
+
+
+def _per_head(real: Decimal, place: str) -> Decimal:
+    return (real / POPULATION[place]).quantize(Decimal("0.01"))
+
+
+def _table(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _marts(scale: Decimal, synthetic: bool) -> dict[str, pa.Table]:
+    pot = [(*r[:8], Decimal(r[8]) * scale) for r in POT]
+    pooled = [
+        {
+            "settlement_id": sid,
+            "place_code": place,
+            "place_name": NAMES[place],
+            "financial_year": year,
+            "financial_year_start": _start(year),
+            "pillar": pillar,
+            "department": dept,
+            "funding_line": line,
+            "funding_line_name": line_name,
+            "budget_type": btype,
+            "contribution_gbp_nominal": cash,
+            "contribution_gbp_real": _real(cash, year),
+            "population": POPULATION[place],
+            "contribution_per_head_real": _per_head(_real(cash, year), place),
+            "is_synthetic": synthetic,
+        }
+        for place, year, sid, pillar, dept, line, line_name, btype, cash in pot
+    ]
+    budget_rows = [(p, y, d, ln, n, b, c, Decimal(1)) for p, y, _, _, d, ln, n, b, c in pot] + [
+        (p, y, d, ln, n, b, Decimal(c), Decimal(0)) for p, y, d, ln, n, b, c in UNPOOLED
+    ]
+    whole_place = [
+        {
+            "place_code": place,
+            "place_name": NAMES[place],
+            "financial_year": year,
+            "financial_year_start": _start(year),
+            "department": dept,
+            "department_name": DEPARTMENTS[dept],
+            "funding_line": line,
+            "funding_line_name": line_name,
+            "budget_type": btype,
+            "amount_gbp_nominal": cash,
+            "amount_gbp_real": _real(cash, year),
+            "price_base_year": "2024-25",
+            "population": POPULATION[place],
+            "population_basis": "ONS mid-2024 estimate",
+            "amount_per_head_real": _per_head(_real(cash, year), place),
+            "pooled_share": share,
+            "pooled_gbp_nominal": (cash * share).quantize(Decimal("0.01")),
+            "is_synthetic": synthetic,
+        }
+        for place, year, dept, line, line_name, btype, cash, share in budget_rows
+    ]
+    spend = [
+        {
+            "place_code": place,
+            "place_name": NAMES[place],
+            "financial_year": "2024-25",
+            "financial_year_start": 2024,
+            "service_area": "asc",
+            "service_area_name": "Adult social care",
+            "amount_gbp_nominal": Decimal("800000000.00"),
+            "amount_gbp_real": Decimal("800000000.00"),
+            "population": POPULATION[place],
+            "amount_per_head_real": _per_head(Decimal("800000000.00"), place),
+            "is_synthetic": synthetic,
+        }
+        for place in NAMES
+    ]
+    checks = [
+        ("pot_reconciles_to_announced_total", "GM-IS-2025", GM, "2025-26", None, "pass",
+         "460750000.50", "460750000.50", "0.00", "Pot equals the announced total."),
+        ("line_pooled_at_most_once", "GM-IS-2025", GM, "2025-26", "ASF", "pass",
+         None, None, None, "Pooled 100% across settlements."),
+        ("pooled_line_has_allocations", "GM-IS-2025", GM, "2026-27", "CTS", "warn",
+         None, None, None, "No allocation published for 2026-27 yet."),
+        ("pot_reconciles_to_announced_total", "WY-IS-2025", WY, "2025-26", None, "fail",
+         "190000000.00", "188000000.00", "-2000000.00", "Pot is £2.0m short."),
+    ]  # fmt: skip
+    check_rows = [
+        dict(
+            zip(
+                [
+                    "check",
+                    "settlement_id",
+                    "place_code",
+                    "financial_year",
+                    "funding_line",
+                    "status",
+                    "expected_gbp",
+                    "actual_gbp",
+                    "difference_gbp",
+                    "detail",
+                ],
+                (*c[:6], *(None if v is None else Decimal(v) for v in c[6:9]), c[9]),
+                strict=True,
+            )
+        )
+        for c in checks
+    ]
+    places = [
+        {"place_code": p, "place_name": n, "first_year": "2015-16", "last_year": "2029-30"}
+        for p, n in NAMES.items()
+    ]
+    text, year_int, count, flag = pa.string(), pa.int32(), pa.int64(), pa.bool_()
+
+    def schema(**cols: pa.DataType) -> pa.Schema:
+        return pa.schema(list(cols.items()))
+
+    return {
+        "whole_place_budget": _table(
+            whole_place,
+            schema(
+                place_code=text, place_name=text, financial_year=text,
+                financial_year_start=year_int, department=text, department_name=text,
+                funding_line=text, funding_line_name=text, budget_type=text,
+                amount_gbp_nominal=MONEY, amount_gbp_real=MONEY, price_base_year=text,
+                population=count, population_basis=text, amount_per_head_real=MONEY,
+                pooled_share=pa.decimal128(9, 6), pooled_gbp_nominal=MONEY, is_synthetic=flag,
+            ),
+        ),
+        "pooled_budget": _table(
+            pooled,
+            schema(
+                settlement_id=text, place_code=text, place_name=text, financial_year=text,
+                financial_year_start=year_int, pillar=text, department=text, funding_line=text,
+                funding_line_name=text, budget_type=text, contribution_gbp_nominal=MONEY,
+                contribution_gbp_real=MONEY, population=count, contribution_per_head_real=MONEY,
+                is_synthetic=flag,
+            ),
+        ),
+        "place_spend_by_service": _table(
+            spend,
+            schema(
+                place_code=text, place_name=text, financial_year=text,
+                financial_year_start=year_int, service_area=text, service_area_name=text,
+                amount_gbp_nominal=MONEY, amount_gbp_real=MONEY, population=count,
+                amount_per_head_real=MONEY, is_synthetic=flag,
+            ),
+        ),
+        "settlement_checks": _table(
+            check_rows,
+            schema(
+                check=text, settlement_id=text, place_code=text, financial_year=text,
+                funding_line=text, status=text, expected_gbp=MONEY, actual_gbp=MONEY,
+                difference_gbp=MONEY, detail=text,
+            ),
+        ),
+        "places": _table(
+            places, schema(place_code=text, place_name=text, first_year=text, last_year=text)
+        ),
+    }  # fmt: skip
+
+
+def write_snapshot(
+    warehouse: Path,
+    run_id: str = "test-run-1",
+    *,
+    scale: str = "1",
+    synthetic: bool = True,
+    marts: tuple[str, ...] | None = None,
+) -> Path:
+    """Publish a fake snapshot under `warehouse` and point `published` at it (atomically)."""
+    folder = warehouse / "snapshots" / run_id
+    folder.mkdir(parents=True)
+    tables = _marts(Decimal(scale), synthetic)
+    listed = {}
+    for name, table in tables.items():
+        if marts is not None and name not in marts:
+            continue
+        pq.write_table(table, folder / f"{name}.parquet")
+        listed[name] = {"file": f"{name}.parquet", "rows": table.num_rows}
+    manifest = {
+        "run_id": run_id,
+        "published_at": "2025-11-21T22:33:00+00:00",
+        "code_version": "test",
+        "price_base_year": "2024-25",
+        "synthetic_inputs": synthetic,
+        "inputs": [
+            {
+                "feed": "allocations",
+                "file": "allocations/synthetic_test_data.csv",
+                "sha256": "0" * 64,
+                "rows_read": 11,
+                "rows_loaded": 11,
+                "rows_quarantined": 0,
+            }
+        ],
+        "marts": listed,
+        "checks": {"passed": 2, "warned": 1, "failed": 1},
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    link = warehouse / f".published-{run_id}"
+    link.symlink_to(Path("snapshots") / run_id)
+    os.replace(link, warehouse / "published")
+    return folder
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(write_snapshot(Path(sys.argv[1])))

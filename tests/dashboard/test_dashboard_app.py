@@ -1,0 +1,203 @@
+"""Every page renders on the synthetic test snapshot, and its headline figures equal what
+DuckDB computes directly from the published Parquet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from fake_snapshot import GM, LCR, WY, write_snapshot
+from streamlit.testing.v1 import AppTest
+
+from dashboards import data
+from dashboards.formatting import format_gbp, format_per_head, format_share
+
+APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+DATA_PAGE = "views/data_sources.py"
+
+
+def run_app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+def metric(at: AppTest, label_start: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label_start))
+
+
+def parquet_scalar(warehouse: Path, sql: str, *params: str) -> float:
+    published = warehouse / "published"
+    with duckdb.connect() as con:
+        for mart in ("pooled_budget", "whole_place_budget"):
+            con.read_parquet(str(published / f"{mart}.parquet")).create_view(mart)
+        return float(con.execute(sql, list(params)).fetchone()[0])
+
+
+def expected_pot(warehouse: Path, place: str, year: str, column: str = "nominal") -> float:
+    return parquet_scalar(
+        warehouse,
+        f"SELECT SUM(contribution_gbp_{column}) FROM pooled_budget "
+        "WHERE place_code = ? AND financial_year = ?",
+        place,
+        year,
+    )
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error or all("failed" in e.value for e in at.error)
+
+
+def test_pooled_budget_defaults_to_greater_manchester_2025_26(warehouse: Path) -> None:
+    at = run_app()
+    assert_clean(at)
+    assert at.title[0].value == "Pooled budget"
+    assert at.selectbox(key="filter_place").value == GM
+    assert at.selectbox(key="filter_year").value == "2025-26"
+    assert at.query_params["place"] in (GM, [GM])
+
+
+def test_headline_figures_equal_the_parquet(warehouse: Path) -> None:
+    at = run_app()
+    assert_clean(at)
+    cash = expected_pot(warehouse, GM, "2025-26")
+    real = expected_pot(warehouse, GM, "2025-26", "real")
+    population = parquet_scalar(
+        warehouse, "SELECT MAX(population) FROM pooled_budget WHERE place_code = ?", GM
+    )
+    pooled, total = (
+        parquet_scalar(
+            warehouse,
+            f"SELECT SUM({c}) FROM whole_place_budget WHERE place_code = ? AND financial_year = ?",
+            GM,
+            "2025-26",
+        )
+        for c in ("pooled_gbp_nominal", "amount_gbp_nominal")
+    )
+    assert metric(at, "Pot (cash)") == format_gbp(cash)
+    assert metric(at, "Pot (2024-25 prices)") == format_gbp(real)
+    assert metric(at, "Per head") == format_per_head(real / population)
+    assert metric(at, "Share of funding pooled") == format_share(pooled / total)
+    contributions = next(d.value for d in at.dataframe if "Contribution, cash (£)" in d.value)
+    assert contributions["Contribution, cash (£)"].sum() == pytest.approx(cash, abs=0.005)
+
+
+def test_changing_the_place_updates_figures_and_url(warehouse: Path) -> None:
+    at = run_app()
+    at.selectbox(key="filter_place").set_value(WY).run()
+    assert_clean(at)
+    assert metric(at, "Pot (cash)") == format_gbp(expected_pot(warehouse, WY, "2025-26"))
+    assert at.query_params["place"] in (WY, [WY])
+    assert any("failed" in e.value for e in at.error)  # West Yorkshire's failing check
+
+
+def test_a_link_reproduces_the_view(warehouse: Path) -> None:
+    at = run_app(place=GM, year="2024-25", prices="real")
+    assert_clean(at)
+    assert at.selectbox(key="filter_year").value == "2024-25"
+    assert at.radio(key="filter_prices").value == "real"
+    assert metric(at, "Pot (cash)") == format_gbp(expected_pot(warehouse, GM, "2024-25"))
+
+
+def test_place_without_a_pot_says_so(warehouse: Path) -> None:
+    at = run_app(place=LCR)
+    assert_clean(at)
+    assert metric(at, "Pot (cash)") == "£0"
+    assert any("no pooled budget" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"place": "E47000001'; drop table x; --"},
+        {"place": "' OR '1'='1", "year": "2025-26' UNION SELECT 1 --"},
+        {"year": '=HYPERLINK("http://x")', "prices": "<script>alert(1)</script>"},
+    ],
+)
+def test_hostile_query_params_fall_back_to_defaults(warehouse: Path, query: dict) -> None:
+    at = run_app(**query)
+    assert_clean(at)
+    assert at.selectbox(key="filter_place").value == GM
+    assert any("not in this snapshot" in i.value for i in at.info)
+    assert metric(at, "Pot (cash)") == format_gbp(expected_pot(warehouse, GM, "2025-26"))
+
+
+def test_query_layer_binds_parameters(warehouse: Path) -> None:
+    snap = data.current_snapshot(warehouse)
+    assert snap.pooled_budget("E47000001' OR '1'='1", "2025-26").empty
+    assert snap.settlement_checks_for("' OR 1=1 --").empty
+    assert len(snap.pooled_budget(GM, "2025-26")) == 4
+
+
+def test_data_and_sources_page(warehouse: Path) -> None:
+    at = run_app()
+    at.switch_page(DATA_PAGE).run()
+    assert_clean(at)
+    assert at.title[0].value == "Data and sources"
+    inputs = next(d.value for d in at.dataframe if "SHA-256" in d.value)
+    assert inputs["SHA-256"].tolist() == ["0" * 64]
+    assert inputs["Rows loaded"].tolist() == [11]
+    assert any("Synthetic demo data" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("page", [None, DATA_PAGE])
+def test_synthetic_banner_on_every_page(warehouse: Path, page: str | None) -> None:
+    at = run_app()
+    if page:
+        at.switch_page(page).run()
+    assert any("Synthetic demo data" in w.value for w in at.warning)
+
+
+def test_no_banner_for_real_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_snapshot(tmp_path, synthetic=False)
+    monkeypatch.setenv("WHOLEPLACE_WAREHOUSE", str(tmp_path))
+    at = run_app()
+    assert_clean(at)
+    assert not any("Synthetic" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("page", [None, DATA_PAGE])
+def test_missing_snapshot_gives_a_friendly_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str | None
+) -> None:
+    monkeypatch.setenv("WHOLEPLACE_WAREHOUSE", str(tmp_path / "nowhere"))
+    at = run_app()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception
+    assert at.title[0].value == "No warehouse published yet"
+    assert any("wholeplace build" in c.value for c in at.code)
+
+
+def test_empty_snapshot_gives_a_friendly_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_snapshot(tmp_path, marts=())
+    monkeypatch.setenv("WHOLEPLACE_WAREHOUSE", str(tmp_path))
+    at = run_app()
+    assert not at.exception
+    assert at.title[0].value == "No warehouse published yet"
+
+
+def test_unpublished_mart_is_announced_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_snapshot(tmp_path, marts=("places", "whole_place_budget", "pooled_budget"))
+    monkeypatch.setenv("WHOLEPLACE_WAREHOUSE", str(tmp_path))
+    at = run_app()
+    assert_clean(at)
+    assert any("settlement_checks" in i.value and "not published yet" in i.value for i in at.info)
+    assert metric(at, "Pot (cash)") == format_gbp(expected_pot(tmp_path, GM, "2025-26"))
+
+
+def test_a_new_publish_is_picked_up_without_restart(warehouse: Path) -> None:
+    at = run_app()
+    before = metric(at, "Pot (cash)")
+    write_snapshot(warehouse, "test-run-2", scale="2")
+    at.run()
+    assert_clean(at)
+    after = metric(at, "Pot (cash)")
+    assert after != before
+    assert after == format_gbp(expected_pot(warehouse, GM, "2025-26"))

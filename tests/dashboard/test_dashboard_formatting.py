@@ -1,0 +1,98 @@
+"""Money, shares and years the British way; spreadsheet-safe exports."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from dashboards.exports import neutralise, to_csv_bytes, to_xlsx_bytes
+from dashboards.formatting import (
+    financial_year_start,
+    format_financial_year,
+    format_gbp,
+    format_gbp_exact,
+    format_per_head,
+    format_share,
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1_234_567_890, "£1.23bn"),
+        (456_700_000, "£456.7m"),
+        (12_345, "£12,345"),
+        (12_345.49, "£12,345"),
+        (0, "£0"),
+        (-2_000_000, "-£2.0m"),
+        (999_999_999, "£1.00bn"),
+        (999_999.7, "£1.0m"),
+        (950_000, "£950,000"),
+        (12_300_000_000_000, "£12,300.00bn"),
+        (Decimal("460750000.50"), "£460.8m"),
+        (None, "n/a"),
+        (float("nan"), "n/a"),
+    ],
+)
+def test_format_gbp(value, text) -> None:
+    assert format_gbp(value) == text
+
+
+def test_exact_and_per_head() -> None:
+    assert format_gbp_exact(460_750_000.5) == "£460,750,000"
+    assert format_gbp_exact(-1234) == "-£1,234"
+    assert format_per_head(123.454) == "£123.45"
+    assert format_per_head(1234.5) == "£1,234.50"
+    assert format_per_head(None) == "n/a"
+
+
+def test_share() -> None:
+    assert format_share(0.7538) == "75.4%"
+    assert format_share(None) == "n/a"
+
+
+@pytest.mark.parametrize(("year", "text"), [(2025, "2025-26"), ("2025-26", "2025-26"),
+                                           ("2099", "2099-00"), (1999, "1999-00")])  # fmt: skip
+def test_financial_year(year, text) -> None:
+    assert format_financial_year(year) == text
+
+
+def test_financial_year_start() -> None:
+    assert financial_year_start("2025-26") == 2025
+    with pytest.raises(ValueError):
+        financial_year_start("2025/26")
+
+
+HOSTILE = pd.DataFrame(
+    {
+        "text": ["=1+1", "+SUM(A1)", "-cmd", "@x", "plain", "-12.5", "+3", None],
+        "amount": [1.5, -2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+    }
+)
+
+
+def test_neutralise_prefixes_formulas_but_not_numbers() -> None:
+    out = neutralise(HOSTILE)
+    assert out["text"].tolist()[:7] == [
+        "'=1+1",
+        "'+SUM(A1)",
+        "'-cmd",
+        "'@x",
+        "plain",
+        "-12.5",
+        "+3",
+    ]
+    assert out["amount"].tolist() == HOSTILE["amount"].tolist()
+    assert HOSTILE["text"][0] == "=1+1"  # the shown table is not changed
+
+
+def test_csv_and_xlsx_hold_the_shown_rows() -> None:
+    csv = pd.read_csv(io.BytesIO(to_csv_bytes(HOSTILE)), encoding="utf-8-sig")
+    xlsx = pd.read_excel(io.BytesIO(to_xlsx_bytes(HOSTILE)), engine="openpyxl")
+    for frame in (csv, xlsx):
+        assert list(frame.columns) == ["text", "amount"]
+        assert frame["amount"].tolist() == HOSTILE["amount"].tolist()
+        assert frame["text"][0] == "'=1+1"
