@@ -52,6 +52,7 @@ def serve(warehouse: str | Path, port: int | None = None, timeout: float = 60) -
         "--server.port", str(port),
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer",
         "--", "--warehouse", str(Path(warehouse).resolve()),
     ]  # fmt: skip
     env = {
@@ -117,6 +118,8 @@ def wait_until_drawn(page, timeout_ms: float = 30_000) -> None:
     )
     for chart in page.locator('[data-testid="stVegaLiteChart"]:visible').all():
         chart.locator("canvas, svg").first.wait_for(timeout=timeout_ms)
+    # Code blocks and fonts arrive in lazily loaded chunks.
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
 
 
 def main(argv: list[str] | None = None) -> int:

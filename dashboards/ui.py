@@ -59,7 +59,7 @@ def no_warehouse(reason: str) -> None:
         "Build one with:"
     )
     st.code("wholeplace build", language="bash")
-    st.caption(f"Looked in `{warehouse_dir().resolve()}`: {reason}.")
+    st.caption(f"Details: {reason}.")
 
 
 def run_page(title: str, render: Callable[[Page], None]) -> None:
@@ -112,7 +112,7 @@ def _money_axis(values: pd.Series) -> alt.Axis:
         expr = "'£' + format(datum.value / 1e6, ',.0f') + 'm'"
     else:
         expr = "'£' + format(datum.value, ',.0f')"
-    return alt.Axis(labelExpr=expr, title=None, grid=True)
+    return alt.Axis(labelExpr=expr, title=None, grid=True, tickCount=4)
 
 
 def stacked_bars(frame: pd.DataFrame, category: str, title: str, value: str) -> alt.Chart:
@@ -123,7 +123,7 @@ def stacked_bars(frame: pd.DataFrame, category: str, title: str, value: str) -> 
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y(f"{category}:N", title=title, sort="-x", axis=alt.Axis(labelLimit=260)),
+            y=alt.Y(f"{category}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
             x=alt.X(f"sum({value}):Q", axis=_money_axis(frame.groupby(category)[value].sum())),
             color=alt.Color(
                 "budget_type:N",
@@ -137,7 +137,7 @@ def stacked_bars(frame: pd.DataFrame, category: str, title: str, value: str) -> 
                 alt.Tooltip(f"{value}:Q", title="£", format=",.0f"),
             ],
         )
-        .properties(height=bar_height(frame[category].nunique()))
+        .properties(height=bar_height(frame[category].nunique()), padding={"left": 8})
     )
 
 
@@ -176,8 +176,9 @@ LABELS = {
     "rows": "Rows",
     "published": "Published",
 }
-MONEY = st.column_config.NumberColumn(format="£%,.0f")
-PER_HEAD = st.column_config.NumberColumn(format="£%,.2f")
+# The header carries the £, so negatives read -2,000,000 rather than £-2,000,000.
+MONEY = st.column_config.NumberColumn(format="%,.0f")
+PER_HEAD = st.column_config.NumberColumn(format="%,.2f")
 
 
 def shown(frame: pd.DataFrame, price_base: str = "") -> pd.DataFrame:

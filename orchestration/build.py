@@ -24,7 +24,8 @@ def ensure_dbt_manifest() -> None:
     dbt = Path(sys.executable).with_name("dbt")
     subprocess.run(
         [str(dbt), "parse", "--quiet", "--profiles-dir", ".", "--target-path", "target"],
-        cwd=DBT_PROJECT_DIR, check=True,
+        cwd=DBT_PROJECT_DIR,
+        check=True,
     )
 
 
@@ -32,7 +33,7 @@ def ensure_dbt_manifest() -> None:
 def build_lock(layout: WarehouseLayout):
     """One build per warehouse at a time; the lock file names the holder."""
     layout.root.mkdir(parents=True, exist_ok=True)
-    handle = open(layout.build_lock, "a+")
+    handle = open(layout.build_lock, "a+")  # noqa: SIM115 - held open for the whole build
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -82,7 +83,8 @@ def _build(feeds: Path, layout: WarehouseLayout, price_base_year: str) -> int:
     from orchestration.summary import print_failure, print_summary
 
     settings = WholeplaceSettings(
-        feeds_dir=str(feeds.resolve()), warehouse_dir=str(layout.root),
+        feeds_dir=str(feeds.resolve()),
+        warehouse_dir=str(layout.root),
         price_base_year=price_base_year,
     )
     started = time.monotonic()

@@ -34,18 +34,34 @@ def parser() -> argparse.ArgumentParser:
     commands = cli.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build", help="validate the feeds, build and publish the warehouse")
-    build.add_argument("--feeds", type=Path, default=DEMO_FEEDS_DIR,
-                       help="feeds directory (default: the bundled synthetic demo feeds)")
-    build.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE_DIR,
-                       help="warehouse directory (default: ./warehouse)")
-    build.add_argument("--price-base", type=financial_year_argument, default="2024-25",
-                       help="financial year whose prices real-terms figures use (default 2024-25)")
+    build.add_argument(
+        "--feeds",
+        type=Path,
+        default=DEMO_FEEDS_DIR,
+        help="feeds directory (default: the bundled synthetic demo feeds)",
+    )
+    build.add_argument(
+        "--warehouse",
+        type=Path,
+        default=DEFAULT_WAREHOUSE_DIR,
+        help="warehouse directory (default: ./warehouse)",
+    )
+    build.add_argument(
+        "--price-base",
+        type=financial_year_argument,
+        default="2024-25",
+        help="financial year whose prices real-terms figures use (default 2024-25)",
+    )
 
     validate = commands.add_parser("validate", help="check one file against its feed contract")
     validate.add_argument("feed", help="feed name, e.g. allocations, outturn, settlements")
     validate.add_argument("file", type=Path)
-    validate.add_argument("--reference", type=Path, default=None,
-                          help="a feeds directory whose reference/ folder replaces bundled tables")
+    validate.add_argument(
+        "--reference",
+        type=Path,
+        default=None,
+        help="a feeds directory whose reference/ folder replaces bundled tables",
+    )
 
     dashboard = commands.add_parser("dashboard", help="serve the dashboard on the published data")
     dashboard.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE_DIR)
@@ -76,11 +92,24 @@ def main(argv: list[str] | None = None) -> int:
 def serve_dashboard(warehouse: Path, port: int) -> int:
     env = dict(os.environ, WHOLEPLACE_WAREHOUSE=str(warehouse.resolve()))
     command = [
-        sys.executable, "-m", "streamlit", "run", str(REPO / "dashboards" / "app.py"),
-        "--server.port", str(port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--", "--warehouse", str(warehouse.resolve()),
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO / "dashboards" / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--",
+        "--warehouse",
+        str(warehouse.resolve()),
     ]
-    print(f"wholeplace dashboard: http://localhost:{port} (reading {warehouse.resolve()}/published)")
+    print(
+        f"wholeplace dashboard: http://localhost:{port} (reading {warehouse.resolve()}/published)"
+    )
     try:
         return subprocess.call(command, env=env)
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""Reading feed files as they arrive: every .csv and .xlsx in a feed folder, as text, with lineage."""
+"""Reading feed files as they arrive: every .csv and .xlsx in a folder, as text, with lineage."""
 
 from __future__ import annotations
 
@@ -37,7 +37,9 @@ def files_in(feeds_dir: Path, folder: str, file_name: str | None = None) -> list
     if file_name:
         candidates = [directory / file_name]
     else:
-        candidates = sorted(p for p in directory.iterdir() if p.suffix.lower() in FEED_FILE_SUFFIXES)
+        candidates = sorted(
+            p for p in directory.iterdir() if p.suffix.lower() in FEED_FILE_SUFFIXES
+        )
     return [
         FeedFile(path=p, display_name=f"{folder}/{p.name}")
         for p in candidates
@@ -59,7 +61,9 @@ def read_as_text(feed_file: FeedFile) -> pd.DataFrame:
             "save it from Excel as 'CSV UTF-8 (Comma delimited)'"
         ) from error
     except Exception as error:  # pandas and openpyxl raise many kinds for a broken file
-        raise UnreadableFile(f"{feed_file.display_name}: the file cannot be read ({error})") from error
+        raise UnreadableFile(
+            f"{feed_file.display_name}: the file cannot be read ({error})"
+        ) from error
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.fillna("").astype(str)
     frame.insert(0, "source_row", range(1, len(frame) + 1))
@@ -75,6 +79,4 @@ def _read(path: Path) -> pd.DataFrame:
     text = path.read_bytes().decode("utf-8-sig")
     if not text.strip():
         raise ValueError("the file is empty")
-    return pd.read_csv(
-        io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False
-    )
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)

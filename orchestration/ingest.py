@@ -38,8 +38,16 @@ def validate_feed(
         except UnreadableFile as error:
             report.blocked = True
             problems.append(
-                Problem(contract.name, feed_file.display_name, None, None, None, "readable_file",
-                        str(error).split(": ", 1)[-1], "block")
+                Problem(
+                    contract.name,
+                    feed_file.display_name,
+                    None,
+                    None,
+                    None,
+                    "readable_file",
+                    str(error).split(": ", 1)[-1],
+                    "block",
+                )
             )
             continue
         report.rows_read = len(text)
@@ -64,9 +72,17 @@ def _count_rows(reports, loaded, quarantined, problems) -> None:
 def unknown_feed_folders(feeds_dir: Path, known: set[str] | None = None) -> list[Problem]:
     known = known or FEED_FOLDERS
     return [
-        Problem("feeds", path.name + "/", None, None, path.name, "known_feed_folder",
-                f"'{path.name}' is not a feed wholeplace knows; the feed folders are: "
-                f"{', '.join(sorted(known))}", "block")
+        Problem(
+            "feeds",
+            path.name + "/",
+            None,
+            None,
+            path.name,
+            "known_feed_folder",
+            f"'{path.name}' is not a feed wholeplace knows; the feed folders are: "
+            f"{', '.join(sorted(known))}",
+            "block",
+        )
         for path in sorted(feeds_dir.iterdir())
         if path.is_dir() and not path.name.startswith(".") and path.name not in known
     ]
@@ -153,9 +169,11 @@ def record_result(con: duckdb.DuckDBPyConnection, result: FeedResult) -> None:
     con.execute("delete from raw.feed_files where feed = ?", [feed])
     for p in result.problems:
         record = p.as_record()
-        con.execute("insert into raw.quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",
-                    list(record.values()))
+        con.execute(
+            "insert into raw.quarantine values (?, ?, ?, ?, ?, ?, ?, ?)", list(record.values())
+        )
     for f in result.files:
-        con.execute("insert into raw.feed_files values (?, ?, ?, ?, ?, ?, ?)",
-                    [f.feed, f.file, f.sha256, f.rows_read, f.rows_loaded, f.rows_quarantined,
-                     f.blocked])
+        con.execute(
+            "insert into raw.feed_files values (?, ?, ?, ?, ?, ?, ?)",
+            [f.feed, f.file, f.sha256, f.rows_read, f.rows_loaded, f.rows_quarantined, f.blocked],
+        )

@@ -16,8 +16,13 @@ import duckdb
 
 from orchestration.paths import REPO, WarehouseLayout
 
-MARTS = ["places", "whole_place_budget", "pooled_budget", "place_spend_by_service",
-         "settlement_checks"]
+MARTS = [
+    "places",
+    "whole_place_budget",
+    "pooled_budget",
+    "place_spend_by_service",
+    "settlement_checks",
+]
 SNAPSHOTS_KEPT = 3
 ORDER_BY = {
     "places": "place_code",
@@ -32,7 +37,10 @@ def code_version() -> str:
     try:
         commit = subprocess.run(
             ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-            capture_output=True, text=True, timeout=5, check=True,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = "unknown"
@@ -72,18 +80,26 @@ def input_accounting(con: duckdb.DuckDBPyConnection) -> list[dict]:
 def check_summary(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     rows = con.execute("select status, count(*) from marts.settlement_checks group by status")
     counts = dict(rows.fetchall())
-    return {"passed": counts.get("pass", 0), "warned": counts.get("warn", 0),
-            "failed": counts.get("fail", 0)}
+    return {
+        "passed": counts.get("pass", 0),
+        "warned": counts.get("warn", 0),
+        "failed": counts.get("fail", 0),
+    }
 
 
 def synthetic_inputs(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute(
-        "select count(*) from raw.allocations where lower(data_provenance) like 'synthetic%'"
-    ).fetchone()[0])
+    return bool(
+        con.execute(
+            "select count(*) from raw.allocations where lower(data_provenance) like 'synthetic%'"
+        ).fetchone()[0]
+    )
 
 
 def publish_snapshot(
-    con: duckdb.DuckDBPyConnection, layout: WarehouseLayout, run_id: str, price_base_year: str,
+    con: duckdb.DuckDBPyConnection,
+    layout: WarehouseLayout,
+    run_id: str,
+    price_base_year: str,
     feeds_dir: Path,
 ) -> Path:
     """Write a complete snapshot beside the live one, then swap the symlink. Returns the folder."""
@@ -131,8 +147,9 @@ def prune_snapshots(layout: WarehouseLayout, keep: int = SNAPSHOTS_KEPT) -> None
     """Keep the newest few complete snapshots (readers may still hold an older one open) and
     remove leftovers of builds that were killed while publishing."""
     live = layout.published.resolve() if layout.published.is_symlink() else None
-    complete = sorted(p for p in layout.snapshots_dir.iterdir()
-                      if p.is_dir() and not p.name.endswith(".partial"))
+    complete = sorted(
+        p for p in layout.snapshots_dir.iterdir() if p.is_dir() and not p.name.endswith(".partial")
+    )
     for old in complete[:-keep]:
         if old != live:
             shutil.rmtree(old, ignore_errors=True)

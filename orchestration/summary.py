@@ -36,11 +36,15 @@ def print_failure(result, layout: WarehouseLayout) -> None:
             for record in records[:MAX_PROBLEMS_PRINTED]:
                 print(f"  - {_describe(record)}")
             if total > MAX_PROBLEMS_PRINTED:
-                print(f"  ... and {total - MAX_PROBLEMS_PRINTED} more "
-                      "(run `wholeplace validate FEED FILE` for the full list)")
+                print(
+                    f"  ... and {total - MAX_PROBLEMS_PRINTED} more "
+                    "(run `wholeplace validate FEED FILE` for the full list)"
+                )
         else:
-            print(f"\ncheck failed: {asset} {evaluation.check_name}"
-                  f"{': ' + evaluation.description if evaluation.description else ''}")
+            print(
+                f"\ncheck failed: {asset} {evaluation.check_name}"
+                f"{': ' + evaluation.description if evaluation.description else ''}"
+            )
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.step_failure_data.error
@@ -71,12 +75,16 @@ def print_summary(layout: WarehouseLayout, elapsed_seconds: float) -> None:
     print(f"\nPublished snapshot {snapshot.name} in {elapsed_seconds:.0f}s")
     if manifest.get("synthetic_inputs"):
         print("NOTE: the inputs include SYNTHETIC demo data; figures are illustrative.")
-    print(f"Places: {places}; financial years {first} to {last}; "
-          f"prices in {manifest['price_base_year']} terms for real figures")
+    print(
+        f"Places: {places}; financial years {first} to {last}; "
+        f"prices in {manifest['price_base_year']} terms for real figures"
+    )
     print("\nRows per input file (read = loaded + quarantined):")
     for item in manifest["inputs"]:
-        print(f"  {item['file']}: {item['rows_read']:,} read, {item['rows_loaded']:,} loaded, "
-              f"{item['rows_quarantined']:,} quarantined")
+        print(
+            f"  {item['file']}: {item['rows_read']:,} read, {item['rows_loaded']:,} loaded, "
+            f"{item['rows_quarantined']:,} quarantined"
+        )
     print("\nPooled budgets (nominal, all settlement years; resource and capital together):")
     rows = con.execute(
         f"select settlement_id, max(place_name), min(financial_year), max(financial_year), "
@@ -85,6 +93,8 @@ def print_summary(layout: WarehouseLayout, elapsed_seconds: float) -> None:
     for settlement, place, year_from, year_to, total in rows:
         print(f"  {settlement:<16} {place:<34} {year_from} to {year_to}  {money(float(total))}")
     checks = manifest["checks"]
-    print(f"\nSettlement checks: {checks['passed']} passed, {checks['warned']} warnings, "
-          f"{checks['failed']} failed")
+    print(
+        f"\nSettlement checks: {checks['passed']} passed, {checks['warned']} warnings, "
+        f"{checks['failed']} failed"
+    )
     print(f"Published to {layout.published}")

@@ -31,6 +31,8 @@ def validate_file(feed: str, file: Path, reference_feeds: Path | None) -> int:
     for problem in problems:
         print(problem)
     verdict = "INVALID" if problems else "VALID"
-    print(f"{verdict}: {file} against the {contract.name} contract{note}: {len(text)} rows, "
-          f"{len(problems)} problem(s)")
+    print(
+        f"{verdict}: {file} against the {contract.name} contract{note}: {len(text)} rows, "
+        f"{len(problems)} problem(s)"
+    )
     return EXIT_BLOCKED if problems else EXIT_OK

@@ -2,7 +2,7 @@
 
 import pandera.pandas as pa
 
-from schemas.common import Field, FeedContract, ValidationContext, is_in, non_negative
+from schemas.common import FeedContract, Field, ValidationContext, is_in, non_negative
 from schemas.geography import area_rules
 
 BUDGET_TYPES = {"resource", "capital"}
@@ -12,7 +12,8 @@ def schema(context: ValidationContext) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "department": pa.Column(
-                object, is_in(lambda: context.codes("departments", "department"), "department code"),
+                object,
+                is_in(lambda: context.codes("departments", "department"), "department code"),
                 nullable=True,
             ),
             "budget_type": pa.Column(

@@ -86,7 +86,9 @@ class FeedContract:
     # Pandera checks on the typed frame; built with the reference data so codes can be checked.
     schema: Callable[[ValidationContext], pa.DataFrameSchema] | None = None
     # Checks that need a sentence of their own per row (e.g. an abolished code and its successor).
-    row_rules: Callable[[pd.DataFrame, ValidationContext, FeedContract], list[Problem]] | None = None
+    row_rules: Callable[[pd.DataFrame, ValidationContext, FeedContract], list[Problem]] | None = (
+        None
+    )
     table: str = ""
 
     def __post_init__(self) -> None:

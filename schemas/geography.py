@@ -51,7 +51,8 @@ def area_year_problem(code: str, year: str, areas: dict[str, dict]) -> tuple[str
     start, end = _as_date(area.get("start_date")), _as_date(area.get("end_date"))
     if start and day < start:
         return "area_existed_in_year", (
-            f"{describe(code, areas)} did not exist yet in {year}: it started on {start.isoformat()}"
+            f"{describe(code, areas)} did not exist yet in {year}: "
+            f"it started on {start.isoformat()}"
         )
     if end and day > end:
         successor = str(area.get("successor_code") or "")
@@ -76,8 +77,13 @@ def area_rules(year_column: str = "financial_year", code_column: str = "area_cod
                 rule, message = found
                 problems.append(
                     Problem(
-                        feed=contract.name, file=row["source_file"], row=int(row["source_row"]),
-                        column=code_column, value=str(code), rule=rule, message=message,
+                        feed=contract.name,
+                        file=row["source_file"],
+                        row=int(row["source_row"]),
+                        column=code_column,
+                        value=str(code),
+                        rule=rule,
+                        message=message,
                         severity=contract.row_problems,
                     )
                 )

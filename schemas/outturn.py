@@ -2,7 +2,7 @@
 
 import pandera.pandas as pa
 
-from schemas.common import Field, FeedContract, ValidationContext, is_in
+from schemas.common import FeedContract, Field, ValidationContext, is_in
 from schemas.geography import area_rules
 
 
@@ -11,9 +11,11 @@ def schema(context: ValidationContext) -> pa.DataFrameSchema:
         {
             "service_area": pa.Column(
                 object,
-                is_in(lambda: context.codes("service_areas", "service_area"),
-                      "revenue outturn service area (edu, trans, csc, asc, phs, hous, cul, env, "
-                      "plan, pol, frs, cen, other)"),
+                is_in(
+                    lambda: context.codes("service_areas", "service_area"),
+                    "revenue outturn service area (edu, trans, csc, asc, phs, hous, cul, env, "
+                    "plan, pol, frs, cen, other)",
+                ),
                 nullable=True,
             ),
         },

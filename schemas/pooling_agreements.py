@@ -2,7 +2,7 @@
 
 import pandera.pandas as pa
 
-from schemas.common import Field, FeedContract, ValidationContext, between_0_and_1
+from schemas.common import FeedContract, Field, ValidationContext, between_0_and_1
 from schemas.references import all_of, must_exist_in
 
 

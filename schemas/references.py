@@ -13,9 +13,14 @@ def must_exist_in(column: str, feed: str, feed_column: str, what: str):
         known = context.codes(feed, feed_column)
         return [
             Problem(
-                contract.name, row["source_file"], int(row["source_row"]), column,
-                str(row[column]), f"known_{feed_column}",
-                f"'{row[column]}' is not a {what} in the {feed} feed", contract.row_problems,
+                contract.name,
+                row["source_file"],
+                int(row["source_row"]),
+                column,
+                str(row[column]),
+                f"known_{feed_column}",
+                f"'{row[column]}' is not a {what} in the {feed} feed",
+                contract.row_problems,
             )
             for row in typed.to_dict("records")
             if row.get(column) and str(row[column]) not in known

@@ -3,13 +3,17 @@
 import pandas as pd
 import pandera.pandas as pa
 
-from schemas.common import Field, FeedContract, Problem, ValidationContext, non_negative
+from schemas.common import FeedContract, Field, Problem, ValidationContext, non_negative
 from schemas.references import all_of, must_exist_in
 
 
 def schema(context: ValidationContext) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
-        {"announced_total_gbp": pa.Column(object, non_negative("an announced total"), nullable=True)},
+        {
+            "announced_total_gbp": pa.Column(
+                object, non_negative("an announced total"), nullable=True
+            )
+        },
         strict=False,
     )
 
@@ -18,18 +22,27 @@ def year_in_settlement(typed: pd.DataFrame, context: ValidationContext, contract
     settlements = context.feeds.get("settlements")
     if settlements is None or settlements.empty:
         return []
-    periods = {r["settlement_id"]: (r["first_year"], r["last_year"])
-               for r in settlements.to_dict("records")}
+    periods = {
+        r["settlement_id"]: (r["first_year"], r["last_year"])
+        for r in settlements.to_dict("records")
+    }
     problems = []
     for row in typed.to_dict("records"):
         period = periods.get(row.get("settlement_id"))
         year = row.get("financial_year")
         if period and year and not period[0] <= year <= period[1]:
             problems.append(
-                Problem(contract.name, row["source_file"], int(row["source_row"]),
-                        "financial_year", year, "year_in_settlement",
-                        f"{year} is outside settlement {row['settlement_id']} "
-                        f"({period[0]} to {period[1]})", contract.row_problems)
+                Problem(
+                    contract.name,
+                    row["source_file"],
+                    int(row["source_row"]),
+                    "financial_year",
+                    year,
+                    "year_in_settlement",
+                    f"{year} is outside settlement {row['settlement_id']} "
+                    f"({period[0]} to {period[1]})",
+                    contract.row_problems,
+                )
             )
     return problems
 

@@ -3,20 +3,13 @@
 import pandas as pd
 import pandera.pandas as pa
 
-from schemas.common import Field, FeedContract, Problem, ValidationContext, between_0_and_1
+from schemas.common import FeedContract, Field, Problem, ValidationContext, between_0_and_1
 from schemas.geography import area_index, area_year_problem
 
 
 def schema(context: ValidationContext) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {"gain_share_rate": pa.Column(float, between_0_and_1(), nullable=True)},
-        checks=[
-            pa.Check(
-                lambda f: f["first_year"].isna() | f["last_year"].isna()
-                | (f["first_year"].astype(str) <= f["last_year"].astype(str)),
-                error="first_year must not be after last_year",
-            )
-        ],
         strict=False,
     )
 
@@ -25,6 +18,20 @@ def place_rules(typed: pd.DataFrame, context: ValidationContext, contract: FeedC
     areas = area_index(context)
     problems = []
     for row in typed.to_dict("records"):
+        first, last = row.get("first_year"), row.get("last_year")
+        if first and last and first > last:
+            problems.append(
+                Problem(
+                    contract.name,
+                    row["source_file"],
+                    int(row["source_row"]),
+                    "last_year",
+                    str(last),
+                    "year_order",
+                    f"last_year {last} is before first_year {first}",
+                    contract.row_problems,
+                )
+            )
         code, year = row.get("place_code"), row.get("first_year")
         if not code or not year:
             continue
@@ -35,8 +42,16 @@ def place_rules(typed: pd.DataFrame, context: ValidationContext, contract: FeedC
             found = area_year_problem(str(code), str(year), areas)
         if found:
             problems.append(
-                Problem(contract.name, row["source_file"], int(row["source_row"]), "place_code",
-                        str(code), found[0], found[1], contract.row_problems)
+                Problem(
+                    contract.name,
+                    row["source_file"],
+                    int(row["source_row"]),
+                    "place_code",
+                    str(code),
+                    found[0],
+                    found[1],
+                    contract.row_problems,
+                )
             )
     return problems
 

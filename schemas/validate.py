@@ -65,7 +65,11 @@ def _parse_date(text: str) -> dt.date:
 
 
 PARSERS = {
-    "money": (_parse_money, "money", "is not an amount in pounds (write digits only, e.g. 1250000)"),
+    "money": (
+        _parse_money,
+        "money",
+        "is not an amount in pounds (write digits only, e.g. 1250000)",
+    ),
     "number": (float, "number", "is not a number"),
     "rate": (float, "number", "is not a number (write a share as a decimal, e.g. 0.25)"),
     "integer": (int, "integer", "is not a whole number"),
@@ -96,15 +100,23 @@ def _parse_column(contract: FeedContract, spec: Field, frame: pd.DataFrame, prob
                 continue
             if not spec.nullable:
                 problems.append(
-                    _problem(contract, row, spec.name, "", "required", "is blank; a value is required")
+                    _problem(
+                        contract, row, spec.name, "", "required", "is blank; a value is required"
+                    )
                 )
             values.append(None)
             continue
         if spec.kind == "financial_year":
             if not financial_year_is_valid(text):
                 problems.append(
-                    _problem(contract, row, spec.name, text, "financial_year",
-                             f"'{text}' is not a financial year written YYYY-YY, e.g. 2025-26")
+                    _problem(
+                        contract,
+                        row,
+                        spec.name,
+                        text,
+                        "financial_year",
+                        f"'{text}' is not a financial year written YYYY-YY, e.g. 2025-26",
+                    )
                 )
                 values.append(None)
             else:
@@ -193,11 +205,11 @@ def schema_problems(
 def _case_problem(contract: FeedContract, typed: pd.DataFrame, case: dict) -> Problem:
     row = typed.loc[case["index"]]
     value = case.get("failure_case")
-    value_text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-    words = _check_words(case.get("check"))
-    return _problem(
-        contract, row, case.get("column"), value_text, words, f"'{value_text}' {words}"
+    value_text = (
+        "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
     )
+    words = _check_words(case.get("check"))
+    return _problem(contract, row, case.get("column"), value_text, words, f"'{value_text}' {words}")
 
 
 def duplicate_key_problems(contract: FeedContract, typed: pd.DataFrame) -> list[Problem]:
@@ -217,7 +229,11 @@ def duplicate_key_problems(contract: FeedContract, typed: pd.DataFrame) -> list[
         described = ", ".join(f"{c}={v}" for c, v in zip(contract.key, key_value, strict=True))
         problems.append(
             _problem(
-                contract, row, ", ".join(contract.key), described, "unique_key",
+                contract,
+                row,
+                ", ".join(contract.key),
+                described,
+                "unique_key",
                 f"repeats {first['source_file']} row {first['source_row']} ({described}); "
                 "each combination may appear only once",
             )
@@ -265,7 +281,10 @@ def validate_frames(
     row_problems = _dedupe(row_problems)
     bad_rows = {(p.file, p.row) for p in row_problems}
     is_bad = pd.Series(
-        [(f, int(r)) in bad_rows for f, r in zip(typed["source_file"], typed["source_row"], strict=True)],
+        [
+            (f, int(r)) in bad_rows
+            for f, r in zip(typed["source_file"], typed["source_row"], strict=True)
+        ],
         index=typed.index,
         dtype=bool,
     )

@@ -7,12 +7,12 @@ import streamlit as st
 from dashboards import ui
 
 
-def _when(stamp: object) -> str:
+def _day(stamp: object) -> str:
     try:
         when = datetime.fromisoformat(str(stamp))
     except ValueError:
         return str(stamp or "unknown")
-    return f"{when.day} {when:%B %Y %H:%M} {when.tzname() or ''}".strip()
+    return f"{when.day} {when:%b %Y}"
 
 
 def render(page: ui.Page) -> None:
@@ -21,7 +21,8 @@ def render(page: ui.Page) -> None:
     checks = manifest.get("checks") or {}
 
     published, base, passed = st.columns(3)
-    published.metric("Published", _when(manifest.get("published_at")), border=True)
+    published_at = manifest.get("published_at")
+    published.metric("Published", _day(published_at), help=str(published_at), border=True)
     base.metric("Price base", snap.price_base_year or "n/a", border=True)
     passed.metric(
         "Checks passed / warned / failed",
@@ -29,7 +30,8 @@ def render(page: ui.Page) -> None:
         border=True,
     )
     st.markdown(
-        f"Run `{snap.run_id}` · code version `{manifest.get('code_version', 'unknown')}` · "
+        f"Published at `{published_at}` · run `{snap.run_id}` · "
+        f"code version `{manifest.get('code_version', 'unknown')}` · "
         f"synthetic inputs: **{'yes' if snap.synthetic_inputs else 'no'}**"
     )
 

@@ -2,7 +2,6 @@
 raw.<feed> in the working database. The contract check is blocking: a failed check stops the
 build before dbt runs, so nothing is published from a feed that broke its contract."""
 
-
 from collections.abc import Iterator
 
 from dagster import (
@@ -69,8 +68,11 @@ def _materialize(context, settings, result: FeedResult, extra=()) -> Iterator:
         write_raw_table(con, contract, result.loaded)
         record_result(con, result)
     rows_read = sum(f.rows_read for f in result.files)
-    say(context, f"{contract.name}: {len(result.files)} file(s), {rows_read} rows read, "
-                 f"{len(result.loaded)} loaded, {len(result.quarantined)} set aside")
+    say(
+        context,
+        f"{contract.name}: {len(result.files)} file(s), {rows_read} rows read, "
+        f"{len(result.loaded)} loaded, {len(result.quarantined)} set aside",
+    )
     for problem in list(extra) + result.problems:
         context.log.warning(str(problem))
     yield MaterializeResult(
@@ -93,8 +95,12 @@ def build_feed_asset(contract: FeedContract):
         description=contract.description,
         deps=[feed_asset_key("reference_overrides")] + [feed_asset_key(n) for n in upstream],
         check_specs=[
-            AssetCheckSpec("contract", asset=feed_asset_key(contract.name), blocking=True,
-                           description=f"Every row of {contract.folder}/ meets its contract")
+            AssetCheckSpec(
+                "contract",
+                asset=feed_asset_key(contract.name),
+                blocking=True,
+                description=f"Every row of {contract.folder}/ meets its contract",
+            )
         ],
         kinds={"python", "duckdb"},
     )
@@ -104,11 +110,20 @@ def build_feed_asset(contract: FeedContract):
         result = validate_feed(contract, settings.feeds, validation_context)
         extra = []
         if contract.required_feed and not result.files:
-            extra.append(Problem(contract.name, f"{contract.folder}/", None, None, None,
-                                 "required_feed",
-                                 f"the {contract.folder}/ folder has no "
-                                 f"{contract.file_name or '.csv or .xlsx files'}; this feed is "
-                                 "required", "block"))
+            extra.append(
+                Problem(
+                    contract.name,
+                    f"{contract.folder}/",
+                    None,
+                    None,
+                    None,
+                    "required_feed",
+                    f"the {contract.folder}/ folder has no "
+                    f"{contract.file_name or '.csv or .xlsx files'}; this feed is "
+                    "required",
+                    "block",
+                )
+            )
         yield from _materialize(context, settings, result, extra)
 
     return feed
@@ -119,8 +134,9 @@ def build_feed_asset(contract: FeedContract):
     group_name=GROUP,
     description="Reference tables the feeds directory replaces (reference/<table>.csv), "
     "checked against the same contracts as the bundled seeds; also refuses unknown feed folders.",
-    check_specs=[AssetCheckSpec("contract", asset=feed_asset_key("reference_overrides"),
-                                blocking=True)],
+    check_specs=[
+        AssetCheckSpec("contract", asset=feed_asset_key("reference_overrides"), blocking=True)
+    ],
     kinds={"python", "duckdb"},
 )
 def reference_overrides(context: AssetExecutionContext, settings: WholeplaceSettings):
@@ -143,9 +159,14 @@ def reference_overrides(context: AssetExecutionContext, settings: WholeplaceSett
     yield MaterializeResult(metadata={"overridden_tables": MetadataValue.json(names)})
     blocking = [p for p in problems if p.severity == "block"]
     yield AssetCheckResult(
-        check_name="contract", passed=not blocking, severity=AssetCheckSeverity.ERROR,
-        metadata={"problems": MetadataValue.json([p.as_record() for p in problems]),
-                  "problem_count": len(problems), "blocking_count": len(blocking)},
+        check_name="contract",
+        passed=not blocking,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={
+            "problems": MetadataValue.json([p.as_record() for p in problems]),
+            "problem_count": len(problems),
+            "blocking_count": len(blocking),
+        },
     )
 
 

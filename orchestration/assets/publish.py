@@ -1,11 +1,9 @@
 """The published snapshot: the hand-off from the warehouse to the dashboard and to users."""
 
-
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.assets.warehouse import warehouse_models
-
 from orchestration.progress import say
 from orchestration.publish import MARTS, publish_snapshot
 from orchestration.resources import WholeplaceSettings

@@ -1,7 +1,6 @@
 """The dbt project as Dagster assets: staging, intermediate and marts, with dbt's data and unit
 tests run by `dbt build` and shown as asset checks."""
 
-
 import json
 import os
 

@@ -19,8 +19,15 @@ SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "referen
 # Establishment (and end) dates of each combined authority's constituent membership.
 # From the membership history in shared/reference-data/README.md; only constituent members count.
 # Members are listed by their ONS codes; two-tier places list the county (E10) and its districts.
-NORTH_EAST_LA7 = ["E06000047", "E08000037", "E08000021", "E08000022", "E06000057", "E08000023",
-                  "E08000024"]  # Durham, Gateshead, Newcastle, N Tyneside, Northumberland, S Tyneside, Sunderland
+NORTH_EAST_LA7 = [
+    "E06000047",
+    "E08000037",
+    "E08000021",
+    "E08000022",
+    "E06000057",
+    "E08000023",
+    "E08000024",
+]  # Durham, Gateshead, Newcastle, N Tyneside, Northumberland, S Tyneside, Sunderland
 NORTH_OF_TYNE = ["E08000021", "E08000022", "E06000057"]
 NECA_AFTER_SPLIT = ["E06000047", "E08000037", "E08000023", "E08000024"]
 
@@ -77,9 +84,16 @@ def last_day(end_date: str) -> str:
     return day_before(end_date) if end_date.endswith("-04-01") else end_date
 
 
-AREA_TYPES = {"UA": "unitary", "MD": "metropolitan district", "LBO": "london borough",
-              "NMD": "non-metropolitan district", "CTY": "county", "COMB": "combined authority",
-              "SRA": "strategic regional authority", "CC": "city of london"}
+AREA_TYPES = {
+    "UA": "unitary",
+    "MD": "metropolitan district",
+    "LBO": "london borough",
+    "NMD": "non-metropolitan district",
+    "CTY": "county",
+    "COMB": "combined authority",
+    "SRA": "strategic regional authority",
+    "CC": "city of london",
+}
 
 
 def build_areas(authorities: list[dict[str, str]]) -> list[list]:
@@ -97,8 +111,16 @@ def build_areas(authorities: list[dict[str, str]]) -> list[list]:
             successor, start_new = RECODED[code]
             end = day_before(start_new)
         name = a["nice-name"] or a["official-name"]
-        rows.append([code, name, AREA_TYPES.get(a["local-authority-type"], "other"),
-                     a["start-date"] or "", end, successor])
+        rows.append(
+            [
+                code,
+                name,
+                AREA_TYPES.get(a["local-authority-type"], "other"),
+                a["start-date"] or "",
+                end,
+                successor,
+            ]
+        )
     for new_code, name in RECODED_NAMES.items():
         old = next(c for c, (n, _) in RECODED.items() if n == new_code)
         rows.append([new_code, name, "metropolitan district", RECODED[old][1], "", ""])
@@ -117,8 +139,11 @@ def members_2025() -> dict[str, list[str]]:
 def counties_of(districts: list[str], authorities: list[dict[str, str]]) -> list[str]:
     by_gss = {a["gss-code"]: a for a in authorities}
     by_registry = {a["local-authority-code"]: a for a in authorities}
-    counties = {by_registry[by_gss[d]["county-la"]]["gss-code"]
-                for d in districts if d in by_gss and by_gss[d]["county-la"]}
+    counties = {
+        by_registry[by_gss[d]["county-la"]]["gss-code"]
+        for d in districts
+        if d in by_gss and by_gss[d]["county-la"]
+    }
     return sorted(counties)
 
 
@@ -150,14 +175,18 @@ def build_membership(authorities: list[dict[str, str]]) -> list[list]:
 
 
 def build_population() -> list[list]:
-    return [[r["area_code"], int(r["mid_year"]), int(r["population"])]
-            for r in read_csv("population_mid_year_estimates.csv")
-            if r["area_code"].startswith("E")]
+    return [
+        [r["area_code"], int(r["mid_year"]), int(r["population"])]
+        for r in read_csv("population_mid_year_estimates.csv")
+        if r["area_code"].startswith("E")
+    ]
 
 
 def build_deflators() -> list[list]:
-    return [[r["financial_year"], r["deflator_index"], r["vintage"]]
-            for r in read_csv("gdp_deflators.csv")]
+    return [
+        [r["financial_year"], r["deflator_index"], r["vintage"]]
+        for r in read_csv("gdp_deflators.csv")
+    ]
 
 
 def normalise_price_year(text: str) -> str:
@@ -172,13 +201,44 @@ def normalise_price_year(text: str) -> str:
     return ""
 
 
+# The database spells some agencies two ways; one spelling each, as in the agencies table.
+AGENCY_SPELLINGS = {
+    "Local authority": "Local Authority",
+    "HM Revenue and Customs": "HMRC",
+    "Department for Education": "DfE",
+    "Ministry of Justice": "MoJ",
+    "Fire Service": "Fire",
+}
+
+# What a unit cost measures, read from its own description (docs/method.md, "Value types"):
+# a figure that says it includes social values is social, one that says it includes economic
+# values is economic, and everything else is a fiscal cost to the agency named against it.
+SOCIAL_WORDS = re.compile(r"economic and social|\bsocial (value|cost|benefit)s?\b", re.IGNORECASE)
+ECONOMIC_WORDS = re.compile(r"\beconomic\b", re.IGNORECASE)
+
+
+def normalise_agency(name: str) -> str:
+    name = (name or "").strip()
+    return AGENCY_SPELLINGS.get(name, name)
+
+
+def value_type(description: str) -> str:
+    """fiscal | economic | social: the widest kind of value the description says it counts."""
+    if SOCIAL_WORDS.search(description or ""):
+        return "social"
+    if ECONOMIC_WORDS.search(description or ""):
+        return "economic"
+    return "fiscal"
+
+
 def build_unit_costs() -> list[list]:
     data = json.loads((SOURCES / "gmca_unit_cost_database_v1_4.json").read_text())
     rows = []
     for theme in data["categories"].values():
         for e in theme["entries"]:
             rows.append([e["code"], e["description"], e["unit"], e["cost_gbp"],
-                         normalise_price_year(e["source_detail"] or ""), e["agency"] or "",
+                         normalise_price_year(e["source_detail"] or ""),
+                         normalise_agency(e["agency"]), value_type(e["description"]),
                          e.get("agency_detail") or "", theme["sheet"],
                          "GMCA Unit Cost Database v1.4"])
     return rows
@@ -198,38 +258,73 @@ DEPARTMENTS = [
 ]
 
 SERVICE_AREAS = [
-    ["edu", "Education services"], ["trans", "Highways and transport services"],
-    ["csc", "Children's social care"], ["asc", "Adult social care"],
-    ["phs", "Public health"], ["hous", "Housing services (GFRA only)"],
-    ["cul", "Cultural and related services"], ["env", "Environmental and regulatory services"],
-    ["plan", "Planning and development services"], ["pol", "Police services"],
-    ["frs", "Fire and rescue services"], ["cen", "Central services"], ["other", "Other services"],
+    ["edu", "Education services"],
+    ["trans", "Highways and transport services"],
+    ["csc", "Children's social care"],
+    ["asc", "Adult social care"],
+    ["phs", "Public health"],
+    ["hous", "Housing services (GFRA only)"],
+    ["cul", "Cultural and related services"],
+    ["env", "Environmental and regulatory services"],
+    ["plan", "Planning and development services"],
+    ["pol", "Police services"],
+    ["frs", "Fire and rescue services"],
+    ["cen", "Central services"],
+    ["other", "Other services"],
 ]
 
 AGENCIES = [
-    ["Local Authority", "local"], ["Combined Authority", "local"], ["Fire", "local"],
-    ["Housing Provider", "local"], ["DWP", "national"], ["HMRC", "national"],
-    ["NHS", "national"], ["Police", "national"], ["Criminal Justice System", "national"],
-    ["Court", "national"], ["Probation", "national"], ["Prison / Young Offenders Institute", "national"],
-    ["DfE", "national"], ["Multiple", "national"],
+    ["Local Authority", "local"],
+    ["Combined Authority", "local"],
+    ["Fire", "local"],
+    ["Housing Provider", "local"],
+    ["DWP", "national"],
+    ["HMRC", "national"],
+    ["NHS", "national"],
+    ["Police", "national"],
+    ["Criminal Justice System", "national"],
+    ["Court", "national"],
+    ["Probation", "national"],
+    ["Prison / Young Offenders Institute", "national"],
+    ["DfE", "national"],
+    ["Multiple", "national"],
 ]
 
 
 def main() -> None:
     authorities = read_csv("mysociety_uk_local_authorities.csv")
-    write_csv("areas.csv", ["area_code", "area_name", "area_type", "start_date", "end_date",
-                            "successor_code"], build_areas(authorities))
-    write_csv("membership.csv", ["area_code", "place_code", "start_date", "end_date"],
-              build_membership(authorities))
+    write_csv(
+        "areas.csv",
+        ["area_code", "area_name", "area_type", "start_date", "end_date", "successor_code"],
+        build_areas(authorities),
+    )
+    write_csv(
+        "membership.csv",
+        ["area_code", "place_code", "start_date", "end_date"],
+        build_membership(authorities),
+    )
     write_csv("population.csv", ["area_code", "mid_year", "population"], build_population())
-    write_csv("deflators.csv", ["financial_year", "gdp_deflator_index", "vintage"],
-              build_deflators())
+    write_csv(
+        "deflators.csv", ["financial_year", "gdp_deflator_index", "vintage"], build_deflators()
+    )
     write_csv("departments.csv", ["department", "department_name"], DEPARTMENTS)
     write_csv("service_areas.csv", ["service_area", "service_area_name"], SERVICE_AREAS)
     write_csv("agencies.csv", ["agency", "tier"], AGENCIES)
-    write_csv("unit_costs.csv", ["unit_cost_code", "description", "unit", "cost_gbp",
-                                 "price_year", "agency", "agency_detail", "theme", "source"],
-              build_unit_costs())
+    write_csv(
+        "unit_costs.csv",
+        [
+            "unit_cost_code",
+            "description",
+            "unit",
+            "cost_gbp",
+            "price_year",
+            "agency",
+            "agency_detail",
+            "theme",
+            "source",
+        ],
+        build_unit_costs(),
+    )
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ final as (
         cast(round(cast(by_service.amount_gbp_nominal as double) * years.real_terms_factor, 2)
             as decimal(18, 2)) as amount_gbp_real,
         years.price_base_year,
-        population.population,
+        cast(population.population as bigint) as population,
         cast(round(cast(by_service.amount_gbp_nominal as double) * years.real_terms_factor
             / nullif(population.population, 0), 4) as decimal(18, 4)) as amount_per_head_real,
         by_service.reporting_areas,

@@ -70,12 +70,12 @@ final as (
         contributions.funding_line_name,
         contributions.budget_type,
         contributions.share,
-        contributions.line_total_gbp_nominal,
+        cast(contributions.line_total_gbp_nominal as decimal(18, 2)) as line_total_gbp_nominal,
         contributions.contribution_gbp_nominal,
         cast(round(cast(contributions.contribution_gbp_nominal as double)
             * years.real_terms_factor, 2) as decimal(18, 2)) as contribution_gbp_real,
         years.price_base_year,
-        population.population,
+        cast(population.population as bigint) as population,
         cast(round(cast(contributions.contribution_gbp_nominal as double) * years.real_terms_factor
             / nullif(population.population, 0), 4) as decimal(18, 4)) as contribution_per_head_real,
         contributions.is_synthetic

@@ -101,14 +101,29 @@ contributing_areas as (
     where allocations.recipient_role = 'member'
 ),
 
-area_membership as (
+membership_days as (
+    -- Days of membership in the financial year, summed so that back-to-back memberships of the
+    -- same place (the North East's 2018 re-formation) count as one unbroken membership.
     select
-        contributing_areas.*,
-        max(case
-            when membership.start_date <= {{ financial_year_date('contributing_areas.financial_year_start', '04-01') }}
-                and (membership.end_date is null
-                    or membership.end_date >= {{ financial_year_date('contributing_areas.financial_year_start', '03-31', 1) }})
-            then 1 else 0 end) as member_all_year,
+        contributing_areas.settlement_id,
+        contributing_areas.place_code,
+        contributing_areas.financial_year,
+        contributing_areas.financial_year_start,
+        contributing_areas.area_code,
+        {{ dbt.datediff(financial_year_date('contributing_areas.financial_year_start', '04-01'),
+            financial_year_date('contributing_areas.financial_year_start', '03-31', 1), 'day') }} + 1
+            as days_in_year,
+        sum(case
+            when membership.area_code is null then 0
+            when greatest(membership.start_date, {{ financial_year_date('contributing_areas.financial_year_start', '04-01') }})
+                > least(coalesce(membership.end_date, {{ financial_year_date('contributing_areas.financial_year_start', '03-31', 1) }}),
+                    {{ financial_year_date('contributing_areas.financial_year_start', '03-31', 1) }})
+                then 0
+            else {{ dbt.datediff(
+                "greatest(membership.start_date, " ~ financial_year_date('contributing_areas.financial_year_start', '04-01') ~ ")",
+                "least(coalesce(membership.end_date, " ~ financial_year_date('contributing_areas.financial_year_start', '03-31', 1) ~ "), " ~ financial_year_date('contributing_areas.financial_year_start', '03-31', 1) ~ ")",
+                'day') }} + 1
+        end) as days_member,
         max(case
             when membership.start_date <= {{ financial_year_midpoint('contributing_areas.financial_year_start') }}
                 and (membership.end_date is null
@@ -121,6 +136,13 @@ area_membership as (
     group by contributing_areas.settlement_id, contributing_areas.place_code,
         contributing_areas.financial_year, contributing_areas.financial_year_start,
         contributing_areas.area_code
+),
+
+area_membership as (
+    select
+        *,
+        case when days_member >= days_in_year then 1 else 0 end as member_all_year
+    from membership_days
 ),
 
 members_only as (

@@ -61,7 +61,7 @@ final as (
         cast(round(cast(by_line.amount_gbp_nominal as double) * years.real_terms_factor, 2)
             as decimal(18, 2)) as amount_gbp_real,
         years.price_base_year,
-        population.population,
+        cast(population.population as bigint) as population,
         population.population_basis,
         cast(round(
             cast(by_line.amount_gbp_nominal as double) * years.real_terms_factor

@@ -1,0 +1,165 @@
+"""The whole graph on the bundled demo feeds, and on broken copies of them."""
+
+import json
+from decimal import Decimal
+
+import duckdb
+import pandas as pd
+
+from orchestration.build import run_build
+from orchestration.cli import main
+
+# Greater Manchester's 2025-26 integrated settlement as quoted in the GOV.UK policy paper
+# (20 Dec 2024): the fund lines with amounts, RDEL and CDEL (shared/reference-data notes, sec. 1).
+GM_2025_26_GOV_UK_LINES = [
+    30_349_418,
+    12_866_197,
+    6_960_000,
+    10_800_000,
+    947_500,
+    215_506_000,
+    43_664_250,
+    125_000,
+    2_953_691,
+    13_150_811,
+    6_500_000,
+    1_560_000,
+    340_000,
+    102_000_000,
+]
+
+
+def test_demo_build_publishes_every_mart_with_a_manifest(demo_warehouse, demo_manifest):
+    published = demo_warehouse / "published"
+    assert published.is_symlink()
+    for mart in [
+        "places",
+        "whole_place_budget",
+        "pooled_budget",
+        "place_spend_by_service",
+        "settlement_checks",
+    ]:
+        rows = duckdb.execute(
+            f"select count(*) from '{published / (mart + '.parquet')}'"
+        ).fetchone()[0]
+        assert rows == demo_manifest["marts"][mart]["rows"] > 0
+    assert demo_manifest["synthetic_inputs"] is True
+    assert demo_manifest["price_base_year"] == "2024-25"
+
+
+def test_manifest_accounts_for_every_input_row(demo_manifest):
+    assert demo_manifest["inputs"], "no inputs recorded"
+    for item in demo_manifest["inputs"]:
+        assert len(item["sha256"]) == 64
+        assert item["rows_read"] == item["rows_loaded"] + item["rows_quarantined"], item
+
+
+def test_greater_manchester_2025_26_pot_is_the_real_fund_lines(published):
+    pot = duckdb.execute(
+        f"select sum(contribution_gbp_nominal) from '{published('pooled_budget')}' "
+        "where settlement_id = 'GMCA-IS-2025' and financial_year = '2025-26'"
+    ).fetchone()[0]
+    assert pot == Decimal(sum(GM_2025_26_GOV_UK_LINES))
+
+
+def test_real_terms_use_the_gdp_deflator(published, working_db):
+    d = dict(
+        working_db.execute(
+            "select financial_year, gdp_deflator_index from reference.deflators"
+        ).fetchall()
+    )
+    row = duckdb.execute(
+        f"select amount_gbp_nominal, amount_gbp_real from '{published('whole_place_budget')}' "
+        "where place_code = 'E47000001' and financial_year = '2019-20' and "
+        "funding_line = 'DHSC-PHG'"
+    ).fetchone()
+    expected = float(row[0]) * float(d["2024-25"]) / float(d["2019-20"])
+    assert abs(float(row[1]) - expected) < 0.01
+
+
+def test_newcastle_follows_north_east_membership_changes(working_db):
+    rows = dict(
+        working_db.execute(
+            "select financial_year, place_code from intermediate.int_area_place_by_year "
+            "where area_code = 'E08000021' and financial_year in ('2018-19', '2019-20', '2024-25')"
+        ).fetchall()
+    )
+    assert rows == {"2018-19": "E47000010", "2019-20": "E47000011", "2024-25": "E47000014"}
+
+
+def test_barnsley_counts_under_its_old_code_then_its_new_one(working_db):
+    rows = working_db.execute(
+        "select financial_year, area_code from intermediate.int_allocations_to_places "
+        "where area_code in ('E08000016', 'E08000038') and funding_line = 'DHSC-PHG' "
+        "and financial_year in ('2024-25', '2025-26') order by 1"
+    ).fetchall()
+    assert rows == [("2024-25", "E08000016"), ("2025-26", "E08000038")]
+
+
+def test_pooled_share_matches_pot(published):
+    budget, pot = (
+        duckdb.execute(
+            f"select sum(pooled_gbp_nominal) from '{published('whole_place_budget')}'"
+        ).fetchone()[0],
+        duckdb.execute(
+            f"select sum(contribution_gbp_nominal) from '{published('pooled_budget')}'"
+        ).fetchone()[0],
+    )
+    assert abs(budget - pot) < 100  # per-row rounding to the penny only
+
+
+def test_demo_settlement_checks_all_pass_or_warn(demo_manifest, published):
+    assert demo_manifest["checks"]["failed"] == 0
+    statuses = duckdb.execute(
+        f"select distinct status from '{published('settlement_checks')}'"
+    ).fetchall()
+    assert {s for (s,) in statuses} <= {"pass", "warn"}
+
+
+def _break_row(feeds, file, row_number, column, value):
+    path = feeds / file
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[row_number - 1, column] = value
+    frame.to_csv(path, index=False)
+
+
+def test_broken_row_exits_1_names_it_and_keeps_the_last_snapshot(demo_feeds_copy, tmp_path, capsys):
+    warehouse = tmp_path / "warehouse"
+    assert run_build(demo_feeds_copy, warehouse, "2024-25") == 0
+    before = json.loads((warehouse / "published" / "manifest.json").read_text())["run_id"]
+    _break_row(demo_feeds_copy, "allocations/dfe.csv", 14, "amount_gbp", "-250")
+    capsys.readouterr()
+
+    assert main(["build", "--feeds", str(demo_feeds_copy), "--warehouse", str(warehouse)]) == 1
+
+    out = capsys.readouterr().out
+    assert (
+        "allocations/dfe.csv row 14, column amount_gbp: '-250.00' an allocation must not be "
+        "negative" in out
+    )
+    assert "BUILD STOPPED" in out
+    after = json.loads((warehouse / "published" / "manifest.json").read_text())["run_id"]
+    assert after == before
+
+
+def test_quarantined_outturn_row_is_set_aside_and_counted(demo_feeds_copy, tmp_path):
+    _break_row(demo_feeds_copy, "outturn/revenue_outturn.csv", 3, "service_area", "bins")
+    warehouse = tmp_path / "warehouse"
+    assert run_build(demo_feeds_copy, warehouse, "2024-25") == 0
+    manifest = json.loads((warehouse / "published" / "manifest.json").read_text())
+    [outturn] = [i for i in manifest["inputs"] if i["file"] == "outturn/revenue_outturn.csv"]
+    assert outturn["rows_quarantined"] == 1
+    assert outturn["rows_read"] == outturn["rows_loaded"] + 1
+    with duckdb.connect(str(warehouse / "work" / "wholeplace.duckdb"), read_only=True) as con:
+        row = con.execute(
+            "select source_row, column_name, value, rule from raw.quarantine where feed = 'outturn'"
+        ).fetchall()
+    assert row == [
+        (
+            3,
+            "service_area",
+            "bins",
+            "is not a known revenue outturn service area "
+            "(edu, trans, csc, asc, phs, hous, cul, env, plan, pol, frs, cen, other)",
+        )
+    ]

@@ -1,0 +1,34 @@
+from dagster import AssetKey
+
+from orchestration.definitions import defs
+
+
+def test_definitions_load_with_the_whole_asset_graph():
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    for expected in [
+        "raw/allocations",
+        "raw/settlements",
+        "raw/pooling_agreements",
+        "marts/pooled_budget",
+        "marts/settlement_checks",
+        "published_snapshot",
+    ]:
+        assert expected in keys
+
+
+def test_publish_waits_for_every_mart_and_marts_wait_for_feeds():
+    graph = defs.resolve_asset_graph()
+    publish_parents = graph.get(AssetKey(["published_snapshot"])).parent_keys
+    assert AssetKey(["marts", "whole_place_budget"]) in publish_parents
+    staging = graph.get(AssetKey(["staging", "stg_feeds__allocations"])).parent_keys
+    assert AssetKey(["raw", "allocations"]) in staging
+
+
+def test_feed_contract_checks_are_blocking():
+    checks = list(defs.resolve_asset_graph().asset_check_keys)
+    contract_checks = [c for c in checks if c.name == "contract"]
+    assert len(contract_checks) >= 5
+    for key in contract_checks:
+        spec = defs.resolve_asset_graph().get_check_spec(key)
+        assert spec.blocking, key
