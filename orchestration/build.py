@@ -60,7 +60,8 @@ class BuildBusy(Exception):
     pass
 
 
-def run_build(feeds: Path, warehouse: Path, price_base_year: str) -> int:
+def run_build(feeds: Path | str, warehouse: Path | str, price_base_year: str = "2024-25") -> int:
+    feeds, warehouse = Path(feeds), Path(warehouse)
     if not feeds.is_dir():
         raise UsageError(f"the feeds directory {feeds} does not exist")
     configure_progress_output()

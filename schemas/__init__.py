@@ -3,6 +3,9 @@ feed can be checked against those before it (pooling agreements against settleme
 
 from schemas import (
     allocations,
+    intervention_benefits,
+    intervention_costs,
+    interventions,
     outturn,
     pooling_agreements,
     reference,
@@ -19,6 +22,9 @@ FEEDS: list[FeedContract] = [
     pooling_agreements.CONTRACT,
     settlement_totals.CONTRACT,
     outturn.CONTRACT,
+    interventions.CONTRACT,
+    intervention_costs.CONTRACT,
+    intervention_benefits.CONTRACT,
 ]
 
 FEED_FOLDERS = {c.folder for c in FEEDS} | {"reference"}

@@ -3,11 +3,14 @@
 A file reference/<table>.csv replaces that table entirely, so its columns are a contract too.
 """
 
+import pandas as pd
 import pandera.pandas as pa
 
-from schemas.common import FeedContract, Field, ValidationContext
+from schemas.common import FeedContract, Field, Problem, ValidationContext, between_0_and_1, is_in
 
 AGENCY_TIERS = {"local", "national"}
+VALUE_TYPES = {"fiscal", "economic", "social"}
+CONFIDENCE_GRADES = range(1, 7)
 
 
 def _deflator_schema(context: ValidationContext) -> pa.DataFrameSchema:
@@ -48,7 +51,86 @@ def _agency_schema(context: ValidationContext) -> pa.DataFrameSchema:
     )
 
 
-def _reference(name, fields, key, description, schema=None) -> FeedContract:
+def _unit_cost_schema(context: ValidationContext) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "cost_gbp": pa.Column(
+                object, pa.Check.ge(0, error="a unit cost must not be negative"), nullable=True
+            ),
+            "value_type": pa.Column(
+                object,
+                pa.Check.isin(VALUE_TYPES, error="value_type must be fiscal, economic or social"),
+                nullable=True,
+            ),
+            "agency": pa.Column(
+                object,
+                is_in(lambda: context.codes("agencies", "agency"), "agency (see agencies.csv)"),
+                nullable=True,
+            ),
+        },
+        strict=False,
+    )
+
+
+def _unit_cost_rules(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
+    """A unit cost is moved to the price base with the deflator of its price year."""
+    years = context.codes("deflators", "financial_year")
+    if not years:
+        return []
+    first, last = min(years), max(years)
+    return [
+        Problem(
+            contract.name,
+            row["source_file"],
+            int(row["source_row"]),
+            "price_year",
+            str(row["price_year"]),
+            "price_year_deflated",
+            f"'{row['price_year']}' is outside the GDP deflator series ({first} to {last}), so "
+            "this unit cost cannot be moved to the price base",
+            contract.row_problems,
+        )
+        for row in typed.to_dict("records")
+        if row.get("price_year") and str(row["price_year"]) not in years
+    ]
+
+
+def _optimism_bias_schema(context: ValidationContext) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "confidence_grade": pa.Column(
+                "Int64",
+                pa.Check.in_range(1, 6, error="confidence grades run from 1 to 6"),
+                nullable=True,
+            ),
+            "optimism_bias": pa.Column(float, between_0_and_1(), nullable=True),
+        },
+        strict=False,
+    )
+
+
+def _every_grade_once(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
+    present = set(typed["confidence_grade"].dropna().astype(int))
+    missing = [g for g in CONFIDENCE_GRADES if g not in present]
+    if not missing or typed.empty:
+        return []
+    file = str(typed["source_file"].iloc[0])
+    return [
+        Problem(
+            contract.name,
+            file,
+            None,
+            "confidence_grade",
+            ", ".join(map(str, missing)),
+            "every_confidence_grade",
+            f"has no row for confidence grade {', '.join(map(str, missing))}; every grade from "
+            "1 to 6 needs its optimism-bias correction",
+            contract.row_problems,
+        )
+    ]
+
+
+def _reference(name, fields, key, description, schema=None, row_rules=None) -> FeedContract:
     return FeedContract(
         name=name,
         folder="reference",
@@ -57,6 +139,7 @@ def _reference(name, fields, key, description, schema=None) -> FeedContract:
         key=key,
         description=description,
         schema=schema,
+        row_rules=row_rules,
         table=f"reference_{name}",
     )
 
@@ -123,4 +206,45 @@ AGENCIES = _reference(
     _agency_schema,
 )
 
-CONTRACTS = [AREAS, MEMBERSHIP, POPULATION, DEFLATORS, DEPARTMENTS, SERVICE_AREAS, AGENCIES]
+UNIT_COSTS = _reference(
+    "unit_costs",
+    [
+        Field("unit_cost_code", "code"),
+        Field("description", "text"),
+        Field("unit", "text"),
+        Field("cost_gbp", "money"),
+        Field("price_year", "financial_year"),
+        Field("agency", "text"),
+        Field("value_type", "code"),
+        Field("agency_detail", "text", required=False, nullable=True),
+        Field("theme", "text", required=False, nullable=True),
+        Field("source", "text", required=False, nullable=True),
+    ],
+    ["unit_cost_code"],
+    "Unit costs of outcomes (GMCA Unit Cost Database): what one occurrence costs whom, and "
+    "whether the value is fiscal, economic or social",
+    _unit_cost_schema,
+    _unit_cost_rules,
+)
+OPTIMISM_BIAS = _reference(
+    "optimism_bias",
+    [Field("confidence_grade", "integer"), Field("optimism_bias", "rate")],
+    ["confidence_grade"],
+    "Optimism-bias correction by confidence grade (1 best evidence, 6 weakest): benefits are "
+    "reduced and costs raised by this share",
+    _optimism_bias_schema,
+    _every_grade_once,
+)
+
+# Order matters: a table is checked against those before it (unit costs against agencies).
+CONTRACTS = [
+    AREAS,
+    MEMBERSHIP,
+    POPULATION,
+    DEFLATORS,
+    DEPARTMENTS,
+    SERVICE_AREAS,
+    AGENCIES,
+    UNIT_COSTS,
+    OPTIMISM_BIAS,
+]

@@ -36,6 +36,9 @@ MAX_PROBLEMS_IN_METADATA = 200
 UPSTREAM_FEEDS = {
     "pooling_agreements": ["settlements", "allocations"],
     "settlement_totals": ["settlements"],
+    "interventions": ["allocations"],
+    "intervention_costs": ["interventions"],
+    "intervention_benefits": ["interventions"],
 }
 
 

@@ -236,11 +236,20 @@ def build_unit_costs() -> list[list]:
     rows = []
     for theme in data["categories"].values():
         for e in theme["entries"]:
-            rows.append([e["code"], e["description"], e["unit"], e["cost_gbp"],
-                         normalise_price_year(e["source_detail"] or ""),
-                         normalise_agency(e["agency"]), value_type(e["description"]),
-                         e.get("agency_detail") or "", theme["sheet"],
-                         "GMCA Unit Cost Database v1.4"])
+            rows.append(
+                [
+                    e["code"],
+                    e["description"],
+                    e["unit"],
+                    e["cost_gbp"],
+                    normalise_price_year(e["source_detail"] or ""),
+                    normalise_agency(e["agency"]),
+                    value_type(e["description"]),
+                    e.get("agency_detail") or "",
+                    theme["sheet"],
+                    "GMCA Unit Cost Database v1.4",
+                ]
+            )
     return rows
 
 
@@ -288,6 +297,9 @@ AGENCIES = [
     ["Prison / Young Offenders Institute", "national"],
     ["DfE", "national"],
     ["Multiple", "national"],
+    ["MoJ", "national"],
+    ["HM Treasury", "national"],
+    ["Schools", "local"],
 ]
 
 
@@ -319,6 +331,7 @@ def main() -> None:
             "cost_gbp",
             "price_year",
             "agency",
+            "value_type",
             "agency_detail",
             "theme",
             "source",
