@@ -104,14 +104,92 @@ def choose(
     return value
 
 
+def choose_range(
+    param: str, label: str, options: Sequence[str], default: tuple[str, str]
+) -> tuple[str, str]:
+    """A first..last range of ordered options (financial years), kept in the URL as
+    `param=FIRST..LAST`."""
+    key = f"filter_{param}"
+    options = list(options)
+    if len(options) < 2:
+        only = options[0] if options else ""
+        return only, only
+
+    def parse(text: object) -> tuple[str, str] | None:
+        parts = str(text).split("..") if isinstance(text, str) else text
+        if isinstance(parts, list | tuple) and len(parts) == 2:
+            first, last = parts
+            if first in options and last in options and options.index(first) <= options.index(
+                last
+            ):
+                return str(first), str(last)
+        return None
+
+    if parse(st.session_state.get(key)) is None:
+        wanted = st.query_params.get(param)
+        if key not in st.session_state and wanted is not None and parse(wanted) is None:
+            st.info(
+                f"The {label.lower()} in the link is not in this snapshot; showing the default."
+            )
+        st.session_state[key] = parse(wanted) or default
+    first, last = st.select_slider(label, options, key=key, persist_state="session")
+    st.query_params[param] = f"{first}..{last}"
+    return first, last
+
+
+def years_between(options: Sequence[str], first: str, last: str) -> list[str]:
+    options = list(options)
+    return options[options.index(first) : options.index(last) + 1]
+
+
+PER_HEAD_CHOICES = {"no": "Totals", "yes": "Per head"}
+
+
+def choose_per_head(default: str = "no") -> bool:
+    choice = choose(
+        "per_head",
+        "Show",
+        list(PER_HEAD_CHOICES),
+        default,
+        widget=st.radio,
+        horizontal=True,
+        format_func=PER_HEAD_CHOICES.get,
+    )
+    return choice == "yes"
+
+
+DEFAULT_PLACE = "E47000001"  # Greater Manchester
+
+
+def choose_place(places: pd.DataFrame, label: str = "City-region") -> str:
+    names = dict(zip(places["place_code"], places["place_name"], strict=True))
+    codes = list(names)
+    return choose(
+        "place",
+        label,
+        codes,
+        DEFAULT_PLACE if DEFAULT_PLACE in names else codes[0],
+        format_func=lambda code: names.get(code, code),
+    )
+
+
+def money_axis(values: pd.Series) -> alt.Axis:
+    """An axis in £, £m or £bn, whichever suits the largest value."""
+    return _money_axis(values)
+
+
 def _money_axis(values: pd.Series) -> alt.Axis:
     top = float(values.abs().max() or 0) if len(values) else 0.0
     if top >= 1e9:
-        expr = "'£' + format(datum.value / 1e9, ',.1f') + 'bn'"
+        body = "format(abs(datum.value) / 1e9, ',.1f') + 'bn'"
     elif top >= 1e6:
-        expr = "'£' + format(datum.value / 1e6, ',.0f') + 'm'"
-    else:
-        expr = "'£' + format(datum.value, ',.0f')"
+        body = "format(abs(datum.value) / 1e6, ',.0f') + 'm'"
+    elif top >= 100:
+        body = "format(abs(datum.value), ',.0f')"
+    else:  # per-head figures: pounds and pence
+        body = "format(abs(datum.value), ',.2~f')"
+    # -£2m, not £-2m.
+    expr = f"(datum.value < 0 ? '-£' : '£') + {body}"
     return alt.Axis(labelExpr=expr, title=None, grid=True, tickCount=4)
 
 

@@ -95,7 +95,7 @@ def _build(feeds: Path, layout: WarehouseLayout, price_base_year: str) -> int:
             resources=resources(settings),
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
         )
     elapsed = time.monotonic() - started
     if not result.success:

@@ -3,12 +3,14 @@ the good rows (plus the quarantine and the row accounting) into the working Duck
 
 from __future__ import annotations
 
+import dataclasses
+import tomllib
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from orchestration.feed_files import UnreadableFile, files_in, read_as_text
+from orchestration.feed_files import UnreadableFile, files_in, read_as_text, refusal
 from orchestration.paths import BUNDLED_REFERENCE_DIR
 from schemas import FEED_FOLDERS, REFERENCE_CONTRACTS
 from schemas.common import FeedContract, Problem, ValidationContext
@@ -26,13 +28,56 @@ SQL_TYPES = {
 }
 
 
+SETTINGS_FILE = "wholeplace.toml"
+
+
+def feed_settings(feeds_dir: Path) -> dict:
+    """Per-feed settings from FEEDS/wholeplace.toml, e.g. [outturn] row_problems = "block"."""
+    path = feeds_dir / SETTINGS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{SETTINGS_FILE} cannot be read: {error}") from error
+
+
+def with_settings(contract: FeedContract, feeds_dir: Path) -> FeedContract:
+    chosen = feed_settings(feeds_dir).get(contract.name, {}).get("row_problems")
+    if chosen is None:
+        return contract
+    if chosen not in ("block", "quarantine"):
+        raise ValueError(
+            f"{SETTINGS_FILE}: [{contract.name}] row_problems must be 'block' or 'quarantine', "
+            f"not '{chosen}'"
+        )
+    return dataclasses.replace(contract, row_problems=chosen)
+
+
 def validate_feed(
     contract: FeedContract, feeds_dir: Path, context: ValidationContext
 ) -> FeedResult:
+    contract = with_settings(contract, feeds_dir)
     texts, problems, reports = [], [], []
     for feed_file in files_in(feeds_dir, contract.folder, contract.file_name):
         report = FileReport(contract.name, feed_file.display_name, feed_file.sha256, 0)
         reports.append(report)
+        refused = refusal(feed_file, feeds_dir)
+        if refused:
+            report.blocked = True
+            problems.append(
+                Problem(
+                    contract.name,
+                    feed_file.display_name,
+                    None,
+                    None,
+                    None,
+                    "refused_file",
+                    f"the file was not read: {refused}",
+                    "block",
+                )
+            )
+            continue
         try:
             text = read_as_text(feed_file)
         except UnreadableFile as error:
@@ -51,6 +96,20 @@ def validate_feed(
             )
             continue
         report.rows_read = len(text)
+        if text.attrs.get("encoding"):
+            problems.append(
+                Problem(
+                    contract.name,
+                    feed_file.display_name,
+                    None,
+                    None,
+                    None,
+                    "tolerated",
+                    f"the file is {text.attrs['encoding']} text, not UTF-8; it was read as "
+                    "Windows-1252 (a '£' from Excel); save as 'CSV UTF-8' to avoid this",
+                    "warn",
+                )
+            )
         texts.append((feed_file.display_name, text))
     loaded, quarantined, found = validate_frames(contract, texts, context)
     problems += found

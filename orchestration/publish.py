@@ -22,6 +22,11 @@ MARTS = [
     "pooled_budget",
     "place_spend_by_service",
     "settlement_checks",
+    "prevention_savings",
+    "intervention_cba",
+    "savings_by_agency",
+    "place_prevention_summary",
+    "intervention_sensitivity",
 ]
 SNAPSHOTS_KEPT = 3
 ORDER_BY = {
@@ -30,6 +35,11 @@ ORDER_BY = {
     "pooled_budget": "settlement_id, financial_year, funding_line, budget_type",
     "place_spend_by_service": "place_code, financial_year, service_area",
     "settlement_checks": '"check", settlement_id, place_code, financial_year, funding_line, detail',
+    "prevention_savings": "place_code, intervention_id, benefit_id, financial_year",
+    "intervention_cba": "place_code, intervention_id",
+    "savings_by_agency": "place_code, investing_agency, beneficiary_agency",
+    "place_prevention_summary": "place_code, financial_year",
+    "intervention_sensitivity": "place_code, intervention_id, varied_rate",
 }
 
 

@@ -11,7 +11,7 @@ from typing import Literal
 import pandas as pd
 import pandera.pandas as pa
 
-Severity = Literal["block", "quarantine"]
+Severity = Literal["block", "quarantine", "warn"]
 FieldKind = Literal["text", "code", "financial_year", "money", "number", "integer", "rate", "date"]
 
 FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
@@ -69,6 +69,7 @@ class Field:
     required: bool = True  # the column must be present in the file
     nullable: bool = False  # a blank cell is allowed
     default: object = None  # used when an optional column is absent or blank
+    case: Literal["upper", "lower"] | None = None  # GSS codes are upper case, budget types lower
 
 
 @dataclass

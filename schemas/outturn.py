@@ -29,8 +29,8 @@ CONTRACT = FeedContract(
     description="Net current expenditure (may be negative: net of income) by service area",
     fields=[
         Field("financial_year", "financial_year"),
-        Field("area_code", "code"),
-        Field("service_area", "code"),
+        Field("area_code", "code", case="upper"),
+        Field("service_area", "code", case="lower"),
         Field("amount_gbp", "money"),
         Field("data_provenance", "text", required=False, nullable=True),
     ],

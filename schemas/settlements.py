@@ -63,7 +63,7 @@ CONTRACT = FeedContract(
     description="Multi-year settlements: which place, which years, and its gain-share rate",
     fields=[
         Field("settlement_id", "code"),
-        Field("place_code", "code"),
+        Field("place_code", "code", case="upper"),
         Field("first_year", "financial_year"),
         Field("last_year", "financial_year"),
         Field("gain_share_rate", "rate"),

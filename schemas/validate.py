@@ -11,6 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from schemas import tolerance
 from schemas.common import (
     FeedContract,
     Field,
@@ -40,6 +41,10 @@ class FeedResult:
     quarantined: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warn"]
 
     @property
     def blocking_problems(self) -> list[Problem]:
@@ -90,61 +95,100 @@ def _problem(contract, row, column, value, rule, message) -> Problem:
     )
 
 
-def _parse_column(contract: FeedContract, spec: Field, frame: pd.DataFrame, problems: list):
-    values = []
-    for _, row in frame.iterrows():
-        text = str(row.get(spec.name, "")).strip()
-        if text == "":
-            if spec.default is not None:
-                values.append(spec.default)
-                continue
-            if not spec.nullable:
-                problems.append(
-                    _problem(
-                        contract, row, spec.name, "", "required", "is blank; a value is required"
-                    )
-                )
-            values.append(None)
-            continue
-        if spec.kind == "financial_year":
-            if not financial_year_is_valid(text):
-                problems.append(
-                    _problem(
-                        contract,
-                        row,
-                        spec.name,
-                        text,
-                        "financial_year",
-                        f"'{text}' is not a financial year written YYYY-YY, e.g. 2025-26",
-                    )
-                )
-                values.append(None)
-            else:
-                values.append(text)
-            continue
-        if spec.kind not in PARSERS:
-            values.append(text)
-            continue
-        parse, rule, words = PARSERS[spec.kind]
-        try:
-            values.append(parse(text))
-        except (ValueError, InvalidOperation):
-            problems.append(_problem(contract, row, spec.name, text, rule, f"'{text}' {words}"))
-            values.append(None)
-    return pd.Series(values, index=frame.index, dtype=object)
+def _tolerate(spec: Field, text: str) -> tuple[str, str | None]:
+    """Clean what real spreadsheets do to a value, where the meaning is certain."""
+    notes = []
+    if spec.case == "upper" and text != text.upper():
+        text, _ = text.upper(), notes.append("codes in lower or mixed case")
+    elif spec.case == "lower" and text != text.lower():
+        text, _ = text.lower(), notes.append("values in upper or mixed case")
+    if spec.kind in ("money", "number", "rate"):
+        text, note = tolerance.money(text)
+        notes.append(note)
+    elif spec.kind == "financial_year":
+        text, note = tolerance.financial_year(text)
+        notes.append(note)
+    return text, ", ".join(n for n in notes if n) or None
+
+
+def _parse_value(contract, spec, row, text, problems, tolerated):
+    raw = str(text)
+    text = raw.strip()
+    if text == "":
+        if spec.default is not None:
+            return spec.default
+        if not spec.nullable:
+            problems.append(
+                _problem(contract, row, spec.name, "", "required", "is blank; a value is required")
+            )
+        return None
+    if text != raw:
+        tolerated.append((row, spec.name, "leading or trailing spaces"))
+    text, note = _tolerate(spec, text)
+    if note:
+        tolerated.append((row, spec.name, note))
+    if spec.kind == "financial_year":
+        if financial_year_is_valid(text):
+            return text
+        problems.append(
+            _problem(
+                contract,
+                row,
+                spec.name,
+                raw,
+                "financial_year",
+                f"'{raw}' is not a financial year written YYYY-YY, e.g. 2025-26",
+            )
+        )
+        return None
+    if spec.kind not in PARSERS:
+        return text
+    parse_value, rule, words = PARSERS[spec.kind]
+    try:
+        return parse_value(text)
+    except (ValueError, InvalidOperation):
+        problems.append(_problem(contract, row, spec.name, raw, rule, f"'{raw}' {words}"))
+        return None
+
+
+def tolerated_warnings(contract: FeedContract, tolerated: list) -> list[Problem]:
+    """One warning per file, column and kind of tolerance, naming the first row and the count."""
+    grouped: dict[tuple, list] = {}
+    for row, column, note in tolerated:
+        grouped.setdefault((row["source_file"], column, note), []).append(int(row["source_row"]))
+    return [
+        Problem(
+            contract.name,
+            file,
+            rows[0],
+            column,
+            None,
+            "tolerated",
+            f"{len(rows)} value(s) had {note}, first on row {rows[0]}; read them as "
+            "their plain meaning",
+            "warn",
+        )
+        for (file, column, note), rows in grouped.items()
+    ]
 
 
 def parse(contract: FeedContract, text: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
+    tolerated: list = []
     typed = text[LINEAGE].copy()
+    records = text.to_dict("records")
     for spec in contract.fields:
-        typed[spec.name] = _parse_column(contract, spec, text, problems)
+        values = [
+            _parse_value(contract, spec, row, row.get(spec.name, ""), problems, tolerated)
+            for row in records
+        ]
+        typed[spec.name] = pd.Series(values, index=text.index, dtype=object)
     for spec in contract.fields:
         if spec.kind in ("number", "rate"):
             typed[spec.name] = pd.to_numeric(typed[spec.name], errors="coerce").astype("float64")
         elif spec.kind == "integer":
             typed[spec.name] = pd.array(typed[spec.name], dtype="Int64")
-    return typed, problems
+    return typed, problems + tolerated_warnings(contract, tolerated)
 
 
 # --- structure -----------------------------------------------------------------------------
@@ -212,21 +256,51 @@ def _case_problem(contract: FeedContract, typed: pd.DataFrame, case: dict) -> Pr
     return _problem(contract, row, case.get("column"), value_text, words, f"'{value_text}' {words}")
 
 
+SET_ASIDE_RULES = {"totals_row", "duplicate_submission"}
+
+
 def duplicate_key_problems(contract: FeedContract, typed: pd.DataFrame) -> list[Problem]:
+    """A repeated key with identical values is a duplicated submission: the repeat is set aside
+    with a warning. A repeated key with different values is ambiguous and is rejected."""
     if not contract.key or typed.empty:
         return []
     key = typed[contract.key].astype(str)
-    duplicated = key.duplicated(keep=False)
+    values = typed[contract.columns].astype(str)
     problems = []
-    first_seen: dict[tuple, pd.Series] = {}
-    for index in typed.index[duplicated]:
-        row = typed.loc[index]
+    first_seen: dict[tuple, object] = {}
+    for index in typed.index[key.duplicated(keep=False)]:
         key_value = tuple(key.loc[index])
         if key_value not in first_seen:
-            first_seen[key_value] = row
+            first_seen[key_value] = index
             continue
-        first = first_seen[key_value]
+        first, row = typed.loc[first_seen[key_value]], typed.loc[index]
         described = ", ".join(f"{c}={v}" for c, v in zip(contract.key, key_value, strict=True))
+        where = f"{first['source_file']} row {first['source_row']}"
+        if values.loc[index].equals(values.loc[first_seen[key_value]]):
+            problems.append(
+                Problem(
+                    contract.name,
+                    row["source_file"],
+                    int(row["source_row"]),
+                    ", ".join(contract.key),
+                    described,
+                    "duplicate_submission",
+                    f"repeats {where} exactly ({described}); the repeat was set aside, not counted "
+                    "twice",
+                    "warn",
+                )
+            )
+            continue
+        differing = [
+            c
+            for c in contract.columns
+            if c not in contract.key
+            and values.loc[index, c] != values.loc[first_seen[key_value], c]
+        ]
+        detail = "; ".join(
+            f"{c} {values.loc[first_seen[key_value], c]} there, {values.loc[index, c]} here"
+            for c in differing
+        )
         problems.append(
             _problem(
                 contract,
@@ -234,17 +308,61 @@ def duplicate_key_problems(contract: FeedContract, typed: pd.DataFrame) -> list[
                 ", ".join(contract.key),
                 described,
                 "unique_key",
-                f"repeats {first['source_file']} row {first['source_row']} ({described}); "
-                "each combination may appear only once",
+                f"gives different values from {where} for the same {described} ({detail}); "
+                "each combination may appear only once: say which is right",
             )
         )
     return problems
+
+
+def totals_row_problems(contract: FeedContract, text: pd.DataFrame) -> list[Problem]:
+    return [
+        Problem(
+            contract.name,
+            row["source_file"],
+            int(row["source_row"]),
+            None,
+            "; ".join(v for v in (str(row[c]) for c in contract.columns) if v.strip()),
+            "totals_row",
+            "looks like a totals row; it was dropped, never summed",
+            "warn",
+        )
+        for row in text.to_dict("records")
+        if tolerance.is_totals_row([str(row[c]) for c in contract.columns])
+    ]
+
+
+def normalise_headers(contract: FeedContract, text: pd.DataFrame, file: str):
+    """'Amount GBP' or ' amount_gbp ' -> amount_gbp, with a warning naming what was renamed."""
+    wanted = set(contract.columns)
+    renames = {}
+    for column in text.columns:
+        plain = "_".join(str(column).strip().lower().replace("-", " ").split())
+        if column not in wanted and plain in wanted and plain not in text.columns:
+            renames[column] = plain
+    if not renames:
+        return text, []
+    described = ", ".join(f"'{old}' as {new}" for old, new in renames.items())
+    warning = Problem(
+        contract.name,
+        file,
+        None,
+        None,
+        None,
+        "tolerated",
+        f"read column headers {described}",
+        "warn",
+    )
+    return text.rename(columns=renames), [warning]
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
     seen, kept = set(), []
     for p in problems:
         where = (p.file, p.row, p.column)
+        if p.severity == "warn":
+            kept.append(p)
+            continue
         if p.row is not None and where in seen:
             continue
         seen.add(where)
@@ -264,6 +382,8 @@ def validate_frames(
     problems: list[Problem] = []
     usable = []
     for file, text in texts:
+        text, renamed = normalise_headers(contract, text, file)
+        problems += renamed
         structural = missing_columns(contract, text, file)
         problems += structural
         if not structural:
@@ -273,13 +393,23 @@ def validate_frames(
         empty = pd.DataFrame(columns=columns)
         return empty, empty.copy(), problems
     text = pd.concat(usable, ignore_index=True)
+    totals = totals_row_problems(contract, text)
+    totals_rows = {(p.file, p.row) for p in totals}
+    keep = [
+        (f, int(r)) not in totals_rows
+        for f, r in zip(text["source_file"], text["source_row"], strict=True)
+    ]
+    set_aside_text = text[[not k for k in keep]]
+    text = text[keep]
     typed, row_problems = parse(contract, text)
     row_problems += schema_problems(contract, typed, context)
     if contract.row_rules is not None:
         row_problems += contract.row_rules(typed, context, contract)
     row_problems += duplicate_key_problems(contract, typed)
-    row_problems = _dedupe(row_problems)
-    bad_rows = {(p.file, p.row) for p in row_problems}
+    row_problems = _dedupe(row_problems) + totals
+    bad_rows = {
+        (p.file, p.row) for p in row_problems if p.severity != "warn" or p.rule in SET_ASIDE_RULES
+    }
     is_bad = pd.Series(
         [
             (f, int(r)) in bad_rows
@@ -288,4 +418,5 @@ def validate_frames(
         index=typed.index,
         dtype=bool,
     )
-    return typed[~is_bad][columns], text[is_bad], problems + row_problems
+    set_aside = pd.concat([text[is_bad.to_numpy()], set_aside_text])
+    return typed[~is_bad][columns], set_aside, problems + row_problems

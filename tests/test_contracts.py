@@ -86,10 +86,20 @@ def test_area_code_before_it_existed(context):
     assert "did not exist yet in 2023-24: it started on 2024-05-07" in problem.message
 
 
-def test_duplicate_key_points_at_the_first_row(context):
-    _, _, [problem] = problems_for(allocations.CONTRACT, [allocation(), allocation()], context)
-    assert problem.row == 2 and problem.rule == "unique_key"
-    assert "repeats allocations/test.csv row 1" in problem.message
+def test_same_key_with_different_amounts_is_rejected_naming_both_rows(context):
+    rows = [allocation(), allocation(amount_gbp="5")]
+    loaded, _, [problem] = problems_for(allocations.CONTRACT, rows, context)
+    assert problem.row == 2 and problem.rule == "unique_key" and problem.severity == "block"
+    assert "gives different values from allocations/test.csv row 1" in problem.message
+    assert "amount_gbp 102000000.00 there, 5.00 here" in problem.message
+
+
+def test_an_exact_duplicate_submission_is_set_aside_with_a_warning(context):
+    loaded, set_aside, [problem] = problems_for(
+        allocations.CONTRACT, [allocation(), allocation()], context
+    )
+    assert problem.rule == "duplicate_submission" and problem.severity == "warn"
+    assert len(loaded) == 1 and len(set_aside) == 1
 
 
 def test_missing_column_blocks_the_file_and_lists_what_it_saw(context):

@@ -31,6 +31,7 @@ from schemas.validate import FeedResult
 
 GROUP = "feeds"
 MAX_PROBLEMS_IN_METADATA = 200
+MAX_PROBLEMS_PRINTED = 20
 
 # Cross-feed checks need these feeds loaded first.
 UPSTREAM_FEEDS = {
@@ -76,8 +77,10 @@ def _materialize(context, settings, result: FeedResult, extra=()) -> Iterator:
         f"{contract.name}: {len(result.files)} file(s), {rows_read} rows read, "
         f"{len(result.loaded)} loaded, {len(result.quarantined)} set aside",
     )
-    for problem in list(extra) + result.problems:
+    for number, problem in enumerate(list(extra) + result.problems):
         context.log.warning(str(problem))
+        if number < MAX_PROBLEMS_PRINTED and problem.severity != "block":
+            say(context, f"  {problem.severity}: {problem}")
     yield MaterializeResult(
         metadata={
             "files": MetadataValue.json([f.__dict__ for f in result.files]),

@@ -1,0 +1,28 @@
+-- The wrong-pocket matrix: whose budget each place's prevention spending saves money for, in
+-- present values. Only fiscal values are savings to an agency; economic and social values are not.
+with benefit_years as (
+    select * from {{ ref('int_prevention_benefit_years') }}
+),
+
+fiscal_values as (
+    select * from benefit_years
+    where value_type = 'fiscal'
+),
+
+final as (
+    select
+        place_code,
+        investing_agency,
+        beneficiary_agency,
+        agency_tier,
+        investing_agency <> beneficiary_agency as is_wrong_pocket,
+        cast(sum(pv_gbp) as decimal(18, 2)) as pv_fiscal_gbp,
+        cast(sum(pv_cashable_gbp) as decimal(18, 2)) as pv_cashable_gbp,
+        cast(count(distinct intervention_id) as integer) as interventions,
+        max(price_base_year) as price_base_year,
+        max(case when is_synthetic then 1 else 0 end) = 1 as is_synthetic
+    from fiscal_values
+    group by place_code, investing_agency, beneficiary_agency, agency_tier
+)
+
+select * from final

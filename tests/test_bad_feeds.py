@@ -1,0 +1,96 @@
+"""The catalogue of malformed feeds in tests/fixtures/bad_feeds/: each case states its exact
+outcome (blocked, quarantined or loaded with a warning), the message and the row accounting."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from orchestration.ingest import reference_context, validate_feed
+from schemas import contract_named
+
+CATALOGUE = Path(__file__).parent / "fixtures" / "bad_feeds"
+CASES = sorted(p.parent for p in CATALOGUE.glob("*/case.json"))
+
+
+def cross_feed_context(feeds: Path):
+    """Reference data (with any override in the case) plus a settlement S1 (2025-26 to 2029-30)
+    and the funding line DFE-AEB, for the rules that look across feeds."""
+    context, _ = reference_context(feeds)
+    context.feeds["settlements"] = pd.DataFrame(
+        {"settlement_id": ["S1"], "first_year": ["2025-26"], "last_year": ["2029-30"]}
+    )
+    context.feeds["allocations"] = pd.DataFrame({"funding_line": ["DFE-AEB"]})
+    return context
+
+
+def test_the_catalogue_has_at_least_30_cases():
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("folder", CASES, ids=[c.name for c in CASES])
+def test_bad_feed_case(folder):
+    case = json.loads((folder / "case.json").read_text())
+    feeds = folder / "feeds"
+    contract = contract_named(case["feed"])
+    result = validate_feed(contract, feeds, cross_feed_context(feeds))
+
+    outcome = (
+        "blocked"
+        if result.blocked
+        else "quarantined"
+        if any(p.severity == "quarantine" for p in result.problems)
+        else "loaded"
+    )
+    assert outcome == case["outcome"], [str(p) for p in result.problems]
+    if case["message"]:
+        assert any(case["message"] in str(p) for p in result.problems), [
+            str(p) for p in result.problems
+        ]
+    if case["rule"]:
+        assert any(p.rule == case["rule"] for p in result.problems)
+    if case["outcome"] == "loaded" and not case["message"]:
+        assert result.problems == []
+    for report in result.files:
+        assert report.rows_read == report.rows_loaded + report.rows_quarantined, report
+        if report.file in case["accounting"]:
+            expected = case["accounting"][report.file]
+            assert [report.rows_read, report.rows_loaded, report.rows_quarantined] == expected
+    assert len(result.loaded) == sum(f.rows_loaded for f in result.files)
+
+
+def test_file_linked_from_outside_the_feeds_directory_is_refused(tmp_path):
+    outside = tmp_path / "secret.csv"
+    outside.write_text("financial_year\n2025-26\n")
+    feeds = tmp_path / "feeds"
+    (feeds / "allocations").mkdir(parents=True)
+    (feeds / "allocations" / "link.csv").symlink_to(outside)
+    result = validate_feed(contract_named("allocations"), feeds, cross_feed_context(feeds))
+    [problem] = result.problems
+    assert problem.rule == "refused_file" and "outside the feeds directory" in problem.message
+
+
+def test_oversized_file_and_overlong_row_are_refused_unread(tmp_path, monkeypatch):
+    feeds = tmp_path / "feeds"
+    (feeds / "allocations").mkdir(parents=True)
+    (feeds / "allocations" / "long.csv").write_text("financial_year\n" + "x" * 1_100_000 + "\n")
+    result = validate_feed(contract_named("allocations"), feeds, cross_feed_context(feeds))
+    assert "a row is longer than 1,048,576 bytes" in result.problems[0].message
+
+    monkeypatch.setenv("WHOLEPLACE_MAX_FILE_BYTES", "100")
+    (feeds / "allocations" / "long.csv").write_text("financial_year\n" + "2025-26\n" * 20)
+    result = validate_feed(contract_named("allocations"), feeds, cross_feed_context(feeds))
+    assert "over the limit of 100 bytes" in result.problems[0].message
+    assert result.blocked
+
+
+def test_per_feed_setting_can_make_outturn_blocking(tmp_path):
+    feeds = tmp_path / "feeds"
+    (feeds / "outturn").mkdir(parents=True)
+    (feeds / "outturn" / "o.csv").write_text(
+        "financial_year,area_code,service_area,amount_gbp\n2023-24,E08000001,space,1\n"
+    )
+    (feeds / "wholeplace.toml").write_text('[outturn]\nrow_problems = "block"\n')
+    result = validate_feed(contract_named("outturn"), feeds, cross_feed_context(feeds))
+    assert result.blocked and result.problems[0].severity == "block"
