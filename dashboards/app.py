@@ -13,14 +13,16 @@ if ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from dashboards.pages import PAGES  # noqa: E402
+
 st.set_page_config(
-    page_title="wholeplace: pooled budgets", page_icon=":material/account_balance:", layout="wide"
+    page_title="wholeplace: pooled budgets and prevention savings",
+    page_icon=":material/account_balance:",
+    layout="wide",
 )
 st.navigation(
     [
-        st.Page(
-            "views/pooled_budget.py", title="Pooled budget", icon=":material/savings:", default=True
-        ),
-        st.Page("views/data_sources.py", title="Data and sources", icon=":material/dataset:"),
+        st.Page(script, title=title, icon=icon, default=number == 0)
+        for number, (script, title, icon) in enumerate(PAGES)
     ]
 ).run()

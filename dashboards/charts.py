@@ -12,13 +12,17 @@ import pandas as pd
 
 from dashboards.ui import PALETTE, bar_height, money_axis
 
-BOUNDARIES = Path(__file__).resolve().parent / "assets" / (
-    "combined_authorities_CAUTH25_EN_BUC_DERIVED.geojson"
+BOUNDARIES = (
+    Path(__file__).resolve().parent
+    / "assets"
+    / ("combined_authorities_CAUTH25_EN_BUC_DERIVED.geojson")
 )
 BOUNDARIES_CREDIT = (
     "Boundaries: combined authorities (May 2025), derived from ONS boundaries, Open Government "
     "Licence v3.0. Contains OS data © Crown copyright and database right."
 )
+BOUNDARY_DATASET = "combined_authority_boundaries"
+MAP_HEIGHT = 600
 STATUS_COLOURS = {"pass": "#0072B2", "warn": "#E69F00", "fail": "#D55E00"}
 HIGHLIGHT, OTHERS = "#D55E00", "#0072B2"
 
@@ -39,11 +43,42 @@ def mapped_places() -> set[str]:
     return {f["properties"]["CAUTH25CD"] for f in _features()}
 
 
-def choropleth(
-    frame: pd.DataFrame, value: str, title: str, selected: str | None = None
-) -> alt.LayerChart:
+def _ring_centroid(ring: list) -> tuple[float, float, float]:
+    """Area and centroid of a polygon ring (shoelace formula, in degrees: fine for a label)."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if not area:
+        return 0.0, ring[0][0], ring[0][1]
+    return abs(area / 2), cx / (3 * area), cy / (3 * area)
+
+
+@cache
+def label_point(code: str) -> tuple[float, float] | None:
+    """Where to write a place's name: the centroid of its largest polygon."""
+    for feature in _features():
+        if feature["properties"]["CAUTH25CD"] == code:
+            geometry = feature["geometry"]
+            polygons = (
+                [geometry["coordinates"]]
+                if geometry["type"] == "Polygon"
+                else geometry["coordinates"]
+            )
+            _, lon, lat = max(_ring_centroid(polygon[0]) for polygon in polygons)
+            return lon, lat
+    return None
+
+
+def choropleth(frame: pd.DataFrame, value: str, title: str, selected: str | None = None) -> dict:
     """England's combined authorities shaded by `value` (one row per place_code); places
-    without a figure are grey, the selected place is outlined."""
+    without a figure are grey, the selected place is outlined and labelled.
+
+    Returns a Vega-Lite spec: the boundaries travel as a named GeoJSON dataset added after
+    Altair has written the spec, because Altair copies and validates every coordinate of
+    inline data, which took most of a second per render."""
     values = frame.set_index("place_code")[value].to_dict()
     names = frame.set_index("place_code")["place_name"].to_dict()
     features = []
@@ -52,7 +87,8 @@ def choropleth(
         figure = values.get(code)
         features.append(
             {
-                **feature,
+                "type": "Feature",
+                "geometry": feature["geometry"],
                 "properties": {
                     "code": code,
                     "name": names.get(code) or feature["properties"]["CAUTH25NM"],
@@ -68,7 +104,7 @@ def choropleth(
         else alt.Scale(scheme="viridis", reverse=True)
     )
     fmt = money_format(shown)
-    source = alt.Data(values=features)
+    source = alt.NamedData(name=BOUNDARY_DATASET)
     projection = {"type": "mercator"}
     base = (
         alt.Chart(source)
@@ -99,10 +135,35 @@ def choropleth(
         layers.append(
             alt.Chart(source)
             .mark_geoshape(filled=False, stroke="black", strokeWidth=2.5)
-            .transform_filter(alt.datum.properties.code == selected)
+            .transform_filter(f"datum.properties.code == {json.dumps(selected)}")
             .project(**projection)
         )
-    return alt.layer(*layers).properties(height=520)
+        layers += _label(selected, names.get(selected, selected), values.get(selected), fmt)
+    spec = alt.layer(*layers).properties(height=MAP_HEIGHT).to_dict(validate=False)
+    spec.setdefault("datasets", {})[BOUNDARY_DATASET] = features
+    return spec
+
+
+def _label(code: str, name: str, figure: float | None, fmt: str) -> list[alt.Chart]:
+    """The place's name and figure, written at its centroid over a white halo."""
+    point = label_point(code)
+    if point is None:
+        return []
+    text = name
+    if figure is not None and not pd.isna(figure):
+        text += f": {'-' if figure < 0 else ''}£{abs(figure):{fmt}}"
+    label = alt.Data(values=[{"lon": point[0], "lat": point[1], "text": text}])
+    marks = [
+        {"stroke": "white", "strokeWidth": 3, "strokeOpacity": 0.9},
+        {"color": "black"},
+    ]
+    return [
+        alt.Chart(label)
+        .mark_text(fontSize=13, fontWeight="bold", dx=12, align="left", **mark)
+        .encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
+        .project(type="mercator")
+        for mark in marks
+    ]
 
 
 def _pounds(fmt: str) -> str:
@@ -222,7 +283,7 @@ def cumulative_lines(
                 title=None,
                 sort=domain,
                 scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=3),
             ),
             strokeDash=alt.StrokeDash(f"{colour}:N", sort=domain, legend=None),
             tooltip=[
@@ -269,12 +330,16 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
     label = (
         "format(datum.{v} / 1e6, ',.1f') + 'm'" if top >= 1e6 else "format(datum.{v}, ',.0f')"
     ).format(v=value)
-    text = base.mark_text(fontSize=12).encode(
-        text=alt.Text("label:N"),
-        color=alt.condition(
-            f"datum.{value} > {top / 2}", alt.value("white"), alt.value("black")
-        ),
-    ).transform_calculate(label=f"'£' + {label}")
+    text = (
+        base.mark_text(fontSize=12)
+        .encode(
+            text=alt.Text("label:N"),
+            color=alt.condition(
+                f"datum.{value} > {top / 2}", alt.value("white"), alt.value("black")
+            ),
+        )
+        .transform_calculate(label=f"'£' + {label}")
+    )
     rows = frame[y].nunique()
     return alt.layer(cells, text).properties(height=max(160, 48 * rows))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,10 +70,13 @@ def current_snapshot(warehouse: str | Path) -> Snapshot:
 @st.cache_data(show_spinner=False, max_entries=512)
 def _query(folder: str, run_id: str, marts: tuple, sql: str, params: tuple) -> pd.DataFrame:
     # run_id is unused in the body: it is part of the cache key.
+    # Open only the marts the query names: reading each file's footer is most of a cold query.
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", sql))
     try:
         with duckdb.connect() as con:
             for name, file_name in marts:
-                con.read_parquet(os.path.join(folder, file_name)).create_view(name)
+                if name in words:
+                    con.read_parquet(os.path.join(folder, file_name)).create_view(name)
             return con.execute(sql, list(params)).df()
     except duckdb.Error as exc:
         raise DataError(str(exc)) from exc
@@ -109,6 +113,12 @@ class Snapshot:
                 raise MartNotPublished(mart)
         marts = tuple(sorted(self.marts.items()))
         return _query(self.folder, self.run_id, marts, sql, tuple(params))
+
+    def columns(self, mart: str) -> list[str]:
+        """The columns of a published mart (none if it is not published)."""
+        if not self.has(mart):
+            return []
+        return self.query(f"DESCRIBE {mart}")["column_name"].tolist()
 
     # --- places and years -------------------------------------------------------------
 
@@ -234,6 +244,111 @@ class Snapshot:
             "share": pooled / total if total else None,
             "is_synthetic": bool(row["is_synthetic"]),
         }
+
+    def pot_by_year(self, place_code: str) -> pd.DataFrame:
+        """The place's pot by pillar and budget type in every year, with the population."""
+        return self.query(
+            f"""
+            SELECT financial_year, pillar, budget_type, {_POT_COLUMNS},
+                   MAX(population) AS population
+            FROM pooled_budget WHERE place_code = ?
+            GROUP BY financial_year, financial_year_start, pillar, budget_type
+            ORDER BY financial_year_start, pillar, budget_type
+            """,
+            (place_code,),
+            needs=("pooled_budget",),
+        )
+
+    # --- every place at once ------------------------------------------------------------
+
+    def populations(self, year: str) -> pd.DataFrame:
+        """Each place's population in the year, or in the nearest year it has one (earlier
+        first), with the year it is from."""
+        return self.query(
+            """
+            WITH by_year AS (
+                SELECT place_code, financial_year, financial_year_start,
+                       MAX(population) AS population
+                FROM whole_place_budget WHERE population IS NOT NULL
+                GROUP BY ALL
+            ), ranked AS (
+                SELECT *, ABS(financial_year_start - CAST(LEFT(?, 4) AS INTEGER)) * 2
+                          + (financial_year_start > CAST(LEFT(?, 4) AS INTEGER))::INTEGER
+                          AS distance
+                FROM by_year
+            )
+            SELECT place_code, ARG_MIN(population, distance) AS population,
+                   ARG_MIN(financial_year, distance) AS population_year
+            FROM ranked GROUP BY place_code ORDER BY place_code
+            """,
+            (year, year),
+            needs=("whole_place_budget",),
+        )
+
+    def pots_by_place(self, year: str) -> pd.DataFrame:
+        """Every place's pot and share of departmental funding pooled in the year."""
+        return self.query(
+            """
+            WITH pots AS (
+                SELECT place_code,
+                       CAST(SUM(contribution_gbp_nominal) AS DOUBLE) AS pot_gbp_nominal,
+                       CAST(SUM(contribution_gbp_real) AS DOUBLE) AS pot_gbp_real,
+                       COALESCE(BOOL_OR(is_synthetic), FALSE) AS pot_synthetic
+                FROM pooled_budget WHERE financial_year = ? GROUP BY place_code
+            ), funding AS (
+                SELECT place_code,
+                       CAST(SUM(pooled_gbp_nominal) AS DOUBLE) AS pooled_gbp_nominal,
+                       CAST(SUM(amount_gbp_nominal) AS DOUBLE) AS total_gbp_nominal,
+                       COALESCE(BOOL_OR(is_synthetic), FALSE) AS funding_synthetic
+                FROM whole_place_budget WHERE financial_year = ? GROUP BY place_code
+            )
+            SELECT place_code, COALESCE(p.pot_gbp_nominal, 0) AS pot_gbp_nominal,
+                   COALESCE(p.pot_gbp_real, 0) AS pot_gbp_real,
+                   f.total_gbp_nominal,
+                   f.pooled_gbp_nominal / NULLIF(f.total_gbp_nominal, 0) AS share_pooled,
+                   COALESCE(p.pot_synthetic, FALSE) OR COALESCE(f.funding_synthetic, FALSE)
+                       AS is_synthetic
+            FROM funding f FULL JOIN pots p USING (place_code)
+            ORDER BY place_code
+            """,
+            (year, year),
+            needs=("pooled_budget", "whole_place_budget"),
+        )
+
+    def checks_by_place(self) -> pd.DataFrame:
+        """How many settlement checks each place passes, warns on and fails (all years)."""
+        return self.query(
+            """
+            SELECT place_code,
+                   COUNT(*) FILTER (WHERE status = 'pass') AS checks_passed,
+                   COUNT(*) FILTER (WHERE status = 'warn') AS checks_warned,
+                   COUNT(*) FILTER (WHERE status = 'fail') AS checks_failed
+            FROM settlement_checks GROUP BY place_code ORDER BY place_code
+            """,
+            needs=("settlement_checks",),
+        )
+
+    def check_results(self) -> pd.DataFrame:
+        """Settlement checks by check and status, across every place and year."""
+        return self.query(
+            """
+            SELECT "check", status, COUNT(*) AS rows FROM settlement_checks
+            GROUP BY "check", status
+            ORDER BY CASE status WHEN 'fail' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END, "check"
+            """,
+            needs=("settlement_checks",),
+        )
+
+    def years(self) -> list[str]:
+        """Every financial year with departmental funding, oldest first."""
+        frame = self.query(
+            """
+            SELECT financial_year FROM whole_place_budget
+            GROUP BY financial_year ORDER BY MIN(financial_year_start)
+            """,
+            needs=("whole_place_budget",),
+        )
+        return frame["financial_year"].tolist()
 
     # --- checks and provenance ----------------------------------------------------------
 

@@ -31,6 +31,16 @@ def format_gbp(value: float | Decimal | None) -> str:
     return _signed(value, f"{size:,.0f}")
 
 
+def format_gbp_short(value: float | Decimal | None) -> str:
+    """Like format_gbp, but thousands as £513k: for cards, where space is short."""
+    if _missing(value):
+        return "n/a"
+    size = abs(float(value))
+    if size >= 10_000 and round(size / 1e6, 1) < 1 and round(size) < 1_000_000:
+        return _signed(float(value), f"{size / 1e3:,.0f}k")
+    return format_gbp(value)
+
+
 def format_gbp_exact(value: float | Decimal | None) -> str:
     """Whole pounds with thousands separators: £12,345,678."""
     if _missing(value):
@@ -68,3 +78,10 @@ def financial_year_start(label: str) -> int:
     if not match:
         raise ValueError(f"not a financial year like 2025-26: {label!r}")
     return int(match.group(1))
+
+
+def format_roi(value: float | Decimal | None) -> str:
+    """A return on investment as pounds back per pound spent: £1.83 per £1."""
+    if _missing(value):
+        return "n/a"
+    return f"{_signed(float(value), f'{abs(float(value)):,.2f}')} per £1"

@@ -1,4 +1,4 @@
-"""Screenshot of the dashboard's first page, for the README.
+"""Screenshot of the dashboard's first page (the Overview), for the README.
 
     python -m dashboards.screenshot --warehouse DIR --out docs/overview.png
 
@@ -122,6 +122,32 @@ def wait_until_drawn(page, timeout_ms: float = 30_000) -> None:
     page.wait_for_load_state("networkidle", timeout=timeout_ms)
 
 
+def fit_to_content(page, minimum: int = 900, maximum: int = 8000) -> None:
+    """Make the window as tall as the page, so a screenshot holds all of it and no blank
+    space (Streamlit scrolls inside its main block, which full-page screenshots miss)."""
+    height = page.evaluate(
+        """() => {
+            const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+            if (!block) return 0;
+            const bottoms = Array.from(block.querySelectorAll('[data-testid="stElementContainer"]'))
+                .map(e => e.getBoundingClientRect().bottom);
+            return Math.ceil(Math.max(0, ...bottoms)) + 48;
+        }"""
+    )
+    size = {"width": VIEWPORT["width"], "height": max(minimum, min(maximum, int(height)))}
+    if size != page.viewport_size:
+        page.set_viewport_size(size)
+        page.wait_for_timeout(300)
+        wait_until_drawn(page)
+
+
+def shoot(page, path: str | Path) -> None:
+    """A screenshot of the whole page as drawn now."""
+    fit_to_content(page)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", default=os.environ.get("WHOLEPLACE_WAREHOUSE", "warehouse"))
@@ -136,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     with serve(args.warehouse, args.port) as url, open_browser() as page:
         page.goto(url)
         wait_until_drawn(page)
-        page.screenshot(path=str(out), full_page=True)
+        shoot(page, out)
     print(f"wrote {out}")
     return 0
 

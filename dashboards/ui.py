@@ -92,13 +92,17 @@ def choose(
 ) -> str:
     """A filter kept in the URL query string, so a link reproduces the view."""
     key = f"filter_{param}"
-    if st.session_state.get(key) not in options:
+    current = st.session_state.get(key)
+    if current not in options:
         wanted = st.query_params.get(param)
         if key not in st.session_state and wanted is not None and wanted not in options:
             st.info(
                 f"The {label.lower()} in the link is not in this snapshot; showing the default."
             )
-        st.session_state[key] = wanted if wanted in options else default
+        current = wanted if wanted in options else default
+    # Set it on every run: a widget of the same key on another page would otherwise start
+    # again from its first option when the reader changes page.
+    st.session_state[key] = current
     value = widget(label, list(options), key=key, persist_state="session", **kwargs)
     st.query_params[param] = value
     return value
@@ -119,19 +123,19 @@ def choose_range(
         parts = str(text).split("..") if isinstance(text, str) else text
         if isinstance(parts, list | tuple) and len(parts) == 2:
             first, last = parts
-            if first in options and last in options and options.index(first) <= options.index(
-                last
-            ):
+            if first in options and last in options and options.index(first) <= options.index(last):
                 return str(first), str(last)
         return None
 
-    if parse(st.session_state.get(key)) is None:
+    current = parse(st.session_state.get(key))
+    if current is None:
         wanted = st.query_params.get(param)
         if key not in st.session_state and wanted is not None and parse(wanted) is None:
             st.info(
                 f"The {label.lower()} in the link is not in this snapshot; showing the default."
             )
-        st.session_state[key] = parse(wanted) or default
+        current = parse(wanted) or default
+    st.session_state[key] = current
     first, last = st.select_slider(label, options, key=key, persist_state="session")
     st.query_params[param] = f"{first}..{last}"
     return first, last
@@ -181,15 +185,17 @@ def money_axis(values: pd.Series) -> alt.Axis:
 def _money_axis(values: pd.Series) -> alt.Axis:
     top = float(values.abs().max() or 0) if len(values) else 0.0
     if top >= 1e9:
-        body = "format(abs(datum.value) / 1e9, ',.1f') + 'bn'"
-    elif top >= 1e6:
+        body = "format(abs(datum.value) / 1e9, ',.1~f') + 'bn'"
+    elif top >= 1e7:
         body = "format(abs(datum.value) / 1e6, ',.0f') + 'm'"
+    elif top >= 1e6:  # £0.5m, £1m, £1.5m rather than £0m, £1m, £1m
+        body = "format(abs(datum.value) / 1e6, ',.1~f') + 'm'"
     elif top >= 100:
         body = "format(abs(datum.value), ',.0f')"
     else:  # per-head figures: pounds and pence
         body = "format(abs(datum.value), ',.2~f')"
-    # -£2m, not £-2m.
-    expr = f"(datum.value < 0 ? '-£' : '£') + {body}"
+    # -£2m, not £-2m; £0 rather than £0m.
+    expr = f"datum.value == 0 ? '£0' : (datum.value < 0 ? '-£' : '£') + {body}"
     return alt.Axis(labelExpr=expr, title=None, grid=True, tickCount=4)
 
 
@@ -253,14 +259,65 @@ LABELS = {
     "mart": "Mart",
     "rows": "Rows",
     "published": "Published",
+    "population": "Population",
+    "population_year": "Population as in",
+    "share_pooled": "Share of funding pooled",
+    "total_gbp_nominal": "Departmental funding, cash (£)",
+    "checks_passed": "Checks passed",
+    "checks_warned": "Checks warned",
+    "checks_failed": "Checks failed",
+    "intervention_id": "Intervention code",
+    "name": "Intervention",
+    "investing_agency": "Investing agency",
+    "beneficiary_agency": "Beneficiary agency",
+    "agency_tier": "Beneficiary tier",
+    "value_type": "Value type",
+    "series": "Series",
+    "checks": "Checks",
+    "saving": "Saving",
+    "interventions": "Interventions",
+    "pv_gbp": "Present value (£)",
+    "pv_costs_gbp": "PV costs (£)",
+    "pv_fiscal_gbp": "PV fiscal savings (£)",
+    "pv_economic_gbp": "PV economic value (£)",
+    "pv_social_gbp": "PV social value (£)",
+    "pv_cashable_gbp": "PV cashable savings (£)",
+    "pv_non_cashable_gbp": "PV non-cashable savings (£)",
+    "pv_net_savings_gbp": "PV net savings (£)",
+    "npv_gbp": "NPV, all values (£)",
+    "financial_roi": "Financial ROI (£ per £1)",
+    "public_value_roi": "Public value ROI (£ per £1)",
+    "payback_years": "Payback (years)",
+    "payback_year": "Pays back in",
+    "cumulative_gbp": "Cumulative present value (£)",
+    "retained_gbp": "PV retained by place (£)",
+    "settlement_id_gain": "Settlement",
+    "gain_share_rate": "Gain share rate",
+    "local_fiscal_gbp": "Local fiscal savings (£)",
+    "national_cashable_gbp": "National cashable savings (£)",
+    "gain_share_gbp": "Gain share of national savings (£)",
+    "retained_by_place_gbp": "Retained by place (£)",
+    "pv_retained_by_place_gbp": "PV retained by place (£)",
+    "confidence_grade": "Confidence grade",
+    "optimism_bias": "Optimism bias",
+    "benefit_rows": "Benefit rows",
+    "varied_rate": "Rate varied",
+    "npv_at_low_gbp": "NPV, rate 10 points lower (£)",
+    "npv_at_high_gbp": "NPV, rate 10 points higher (£)",
+    "switching_deadweight": "Switching deadweight",
+    "assumed_deadweight": "Assumed deadweight",
 }
+# Rates held as fractions; tables and downloads show them as percentages.
+PERCENTAGES = ("share_pooled", "gain_share_rate", "optimism_bias", "switching_deadweight",
+               "assumed_deadweight")  # fmt: skip
 # The header carries the £, so negatives read -2,000,000 rather than £-2,000,000.
 MONEY = st.column_config.NumberColumn(format="%,.0f")
 PER_HEAD = st.column_config.NumberColumn(format="%,.2f")
 
 
 def shown(frame: pd.DataFrame, price_base: str = "") -> pd.DataFrame:
-    """The frame with readable headers: what a table shows and what its downloads hold."""
+    """The frame with readable headers: what a table shows and what its downloads hold.
+    A column `X_per_head` reads as X's header with "per head" in it."""
     real = f"real, {price_base} prices" if price_base else "real terms"
     labels = {
         **LABELS,
@@ -268,22 +325,46 @@ def shown(frame: pd.DataFrame, price_base: str = "") -> pd.DataFrame:
         "contribution_gbp_real": f"Contribution, {real} (£)",
         "contribution_per_head_real": f"Per head, {real} (£)",
     }
+    for column in frame.columns:
+        base = str(column).removesuffix("_per_head")
+        if base != column and base in labels:
+            labels[column] = labels[base].replace(" (£)", " per head (£)")
+    percentages = [c for c in PERCENTAGES if c in frame.columns]
+    if percentages:
+        frame = frame.copy()
+        for column in percentages:
+            frame[column] = frame[column] * 100
+            labels[column] = f"{labels.get(column, column)} (%)"
     return frame.rename(columns=labels)
 
 
+ROI = st.column_config.NumberColumn(format="%.2f")
+PERCENT = st.column_config.NumberColumn(format="%.1f%%")
+COUNT = st.column_config.NumberColumn(format="%,d")
+
+
 def _column_config(frame: pd.DataFrame) -> dict:
-    return {
-        column: PER_HEAD if str(column).startswith("Per head") else MONEY
-        for column in frame.columns
-        if str(column).endswith("(£)")
-    }
+    config = {}
+    for column in frame.columns:
+        name = str(column)
+        if name.endswith("(£)"):
+            config[column] = PER_HEAD if "per head" in name.lower() else MONEY
+        elif name.endswith("(£ per £1)"):
+            config[column] = ROI
+        elif name.endswith("(%)"):
+            config[column] = PERCENT
+        elif name in ("Population", "Rows", "Rows read", "Rows loaded", "Rows quarantined"):
+            config[column] = COUNT
+    return config
 
 
 def downloads(table: pd.DataFrame, file_stem: str) -> None:
+    """CSV and XLSX of the table, made only when the reader clicks (an XLSX takes tens of
+    milliseconds to write, too much to spend on every table of every render)."""
     row = st.container(horizontal=True)
     row.download_button(
         "CSV",
-        exports.to_csv_bytes(table),
+        lambda: exports.to_csv_bytes(table),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         key=f"csv_{file_stem}",
@@ -292,7 +373,7 @@ def downloads(table: pd.DataFrame, file_stem: str) -> None:
     )
     row.download_button(
         "XLSX",
-        exports.to_xlsx_bytes(table, file_stem),
+        lambda: exports.to_xlsx_bytes(table, file_stem),
         file_name=f"{file_stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{file_stem}",
@@ -307,12 +388,16 @@ def table(frame: pd.DataFrame, file_stem: str) -> None:
     downloads(frame, file_stem)
 
 
-def chart_with_table(chart: alt.Chart, frame: pd.DataFrame, file_stem: str) -> None:
-    """The chart, the exact table behind it one click away, and both downloads."""
+def chart_with_table(chart: alt.TopLevelMixin | dict, frame: pd.DataFrame, file_stem: str) -> None:
+    """The chart (Altair, or a Vega-Lite spec), the exact table behind it one click away, and
+    both downloads."""
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
         # Streamlit sizes a chart's height from the container unless told: give it the bars'.
-        st.altair_chart(chart, width="stretch", height=chart.height + 70)
+        if isinstance(chart, dict):
+            st.vega_lite_chart(chart, width="stretch", height=chart["height"] + 70)
+        else:
+            st.altair_chart(chart, width="stretch", height=chart.height + 70)
     with table_tab:
         st.dataframe(frame, hide_index=True, column_config=_column_config(frame))
     downloads(frame, file_stem)

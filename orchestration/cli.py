@@ -63,6 +63,13 @@ def parser() -> argparse.ArgumentParser:
         help="a feeds directory whose reference/ folder replaces bundled tables",
     )
 
+    ingest = commands.add_parser(
+        "ingest", help="adapt published government files (CRA, ONS, MHCLG, Oflog, ...) into feeds"
+    )
+    ingest.add_argument("path", type=Path, help="a file, or a folder of files")
+    ingest.add_argument("--out", type=Path, default=None, help="feeds directory to write into")
+    ingest.add_argument("--price-base", type=financial_year_argument, default="2024-25")
+
     dashboard = commands.add_parser("dashboard", help="serve the dashboard on the published data")
     dashboard.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE_DIR)
     dashboard.add_argument("--port", type=int, default=8501)
@@ -83,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
             from orchestration.validate_file import validate_file
 
             return validate_file(args.feed, args.file, args.reference)
+        if args.command == "ingest":
+            from orchestration.ingest_command import ingest
+
+            return ingest(args.path, args.out, args.price_base)
         return serve_dashboard(args.warehouse, args.port)
     except UsageError as error:
         print(f"wholeplace: {error}", file=sys.stderr)

@@ -7,11 +7,12 @@ from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.feeds import feed_assets
+from orchestration.assets.inbox import inbox_assets
 from orchestration.assets.publish import published_snapshot
 from orchestration.assets.warehouse import dbt_project, warehouse_models
 from orchestration.resources import WholeplaceSettings
 
-all_assets = [*feed_assets, warehouse_models, published_snapshot]
+all_assets = [*feed_assets, warehouse_models, published_snapshot, *inbox_assets]
 
 
 def resources(settings: WholeplaceSettings | None = None) -> dict:

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -27,6 +28,8 @@ MARTS = [
     "savings_by_agency",
     "place_prevention_summary",
     "intervention_sensitivity",
+    "region_spend_by_function",
+    "place_outcomes",
 ]
 SNAPSHOTS_KEPT = 3
 ORDER_BY = {
@@ -40,6 +43,9 @@ ORDER_BY = {
     "savings_by_agency": "place_code, investing_agency, beneficiary_agency",
     "place_prevention_summary": "place_code, financial_year",
     "intervention_sensitivity": "place_code, intervention_id, varied_rate",
+    "region_spend_by_function": "release, region, financial_year, department, cofog_function, "
+    "cofog_subfunction, hmt_function, hmt_subfunction, spend_type, identifiable, sector",
+    "place_outcomes": "place_code, indicator_id, period, breakdown",
 }
 
 
@@ -130,12 +136,28 @@ def publish_snapshot(
         "marts": export_marts(con, building),
         "checks": check_summary(con),
     }
+    pause_before("manifest")
     (building / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
     _fsync_folder(building)
     building.rename(final)
+    pause_before("swap")
     swap_symlink(layout.published, final)
     prune_snapshots(layout)
     return final
+
+
+PAUSE_VARIABLE = "WHOLEPLACE_PAUSE_BEFORE"
+PAUSE_SECONDS = 60
+
+
+def pause_before(stage: str) -> None:
+    """Fault-test hook, off unless WHOLEPLACE_PAUSE_BEFORE names the stage: the build says so on
+    stdout and waits there (up to a minute, then carries on) so a test can SIGKILL it at a known
+    point. Stages: `manifest` (the marts are in the .partial folder, the manifest is not written)
+    and `swap` (the snapshot folder is complete, the symlink still names the previous one)."""
+    if os.environ.get(PAUSE_VARIABLE) == stage:
+        print(f"wholeplace: pausing before {stage} ({PAUSE_VARIABLE})", flush=True)
+        time.sleep(PAUSE_SECONDS)
 
 
 def _fsync_folder(folder: Path) -> None:

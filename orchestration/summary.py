@@ -62,6 +62,20 @@ def _describe(record: dict) -> str:
     return f"{where}: {record['message']} [rule: {record['rule']}; {action}]"
 
 
+def print_prevention(con: duckdb.DuckDBPyConnection, snapshot) -> None:
+    cba = snapshot / "intervention_cba.parquet"
+    if not cba.exists():
+        return
+    print("\nPrevention business cases (present values, HM Treasury / GMCA method):")
+    rows = con.execute(
+        f"select place_code, count(*), sum(pv_costs_gbp), sum(pv_fiscal_gbp), "
+        f"sum(npv_gbp) from '{cba.as_posix()}' group by place_code order by place_code"
+    ).fetchall()
+    for place, count, costs, fiscal, npv in rows:
+        print(f"  {place}  {count} intervention(s)  costs {money(float(costs))}  "
+              f"fiscal benefits {money(float(fiscal))}  net present value {money(float(npv))}")
+
+
 def print_summary(layout: WarehouseLayout, elapsed_seconds: float) -> None:
     snapshot = layout.published.resolve()
     manifest = json.loads((snapshot / "manifest.json").read_text())
@@ -92,6 +106,7 @@ def print_summary(layout: WarehouseLayout, elapsed_seconds: float) -> None:
     ).fetchall()
     for settlement, place, year_from, year_to, total in rows:
         print(f"  {settlement:<16} {place:<34} {year_from} to {year_to}  {money(float(total))}")
+    print_prevention(con, snapshot)
     checks = manifest["checks"]
     print(
         f"\nSettlement checks: {checks['passed']} passed, {checks['warned']} warnings, "

@@ -6,9 +6,11 @@ from schemas import (
     intervention_benefits,
     intervention_costs,
     interventions,
+    outcomes,
     outturn,
     pooling_agreements,
     reference,
+    regional_spend,
     settlement_totals,
     settlements,
 )
@@ -25,9 +27,12 @@ FEEDS: list[FeedContract] = [
     interventions.CONTRACT,
     intervention_costs.CONTRACT,
     intervention_benefits.CONTRACT,
+    regional_spend.CONTRACT,
+    outcomes.CONTRACT,
 ]
 
-FEED_FOLDERS = {c.folder for c in FEEDS} | {"reference"}
+# inbox/: published files for the adapters (orchestration/assets/inbox.py), not a feed.
+FEED_FOLDERS = {c.folder for c in FEEDS} | {"reference", "inbox"}
 
 
 def contract_named(name: str) -> FeedContract:

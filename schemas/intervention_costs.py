@@ -81,7 +81,7 @@ def cost_year_rules(typed: pd.DataFrame, context: ValidationContext, contract: F
             missing_years = [_label(y) for y in gaps.pop(int(row["source_row"]), [])]
             if not missing_years:
                 continue
-            rows_word = "a cost row" if len(missing_years) == 1 else "cost rows"
+            rows_word = "cost row" if len(missing_years) == 1 else "cost rows"
             problems.append(
                 _problem(
                     contract,

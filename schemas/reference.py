@@ -182,9 +182,12 @@ AREAS = _reference(
         Field("start_date", "date", nullable=True),
         Field("end_date", "date", nullable=True),
         Field("successor_code", "code", required=False, nullable=True),
+        Field("region", "text", required=False, nullable=True),
+        Field("county_code", "code", required=False, nullable=True),
     ],
     ["area_code"],
-    "Every English authority code, its dates and its successor",
+    "Every English authority code, its dates, its successor, its ONS region and (for a "
+    "district in a two-tier area) its county",
 )
 DEPARTMENTS = _reference(
     "departments",

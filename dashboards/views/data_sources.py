@@ -1,10 +1,14 @@
-"""Data and sources: which snapshot is shown, and what it was built from."""
+"""Data quality and sources: which snapshot is shown, what it was built from, what the checks
+found, and where the data comes from under which licence."""
 
 from datetime import datetime
+from pathlib import Path
 
 import streamlit as st
 
-from dashboards import ui
+from dashboards import charts, ui
+
+SOURCES_DOC = Path(__file__).resolve().parents[2] / "DATA_SOURCES.md"
 
 
 def _day(stamp: object) -> str:
@@ -39,8 +43,31 @@ def render(page: ui.Page) -> None:
     st.caption("Every file the build read, with its SHA-256 and what happened to its rows.")
     ui.table(ui.shown(snap.inputs()), "inputs")
 
+    inputs = snap.inputs()
+    quarantined = inputs["rows_quarantined"].fillna(0).sum() if len(inputs) else 0
+    if quarantined:
+        st.warning(
+            f"{int(quarantined):,} input rows failed validation and were quarantined: the "
+            "figures leave them out.",
+            icon=":material/warning:",
+        )
+
+    st.subheader("Validation results")
+    if snap.has("settlement_checks"):
+        st.caption("Settlement checks across every place and year, by check and status.")
+        ui.table(ui.shown(snap.check_results()), "check_results")
+    else:
+        st.info("`settlement_checks` is not published in this snapshot.")
+
     st.subheader("Published marts")
     ui.table(ui.shown(snap.mart_rows()), "marts")
 
+    st.subheader("Data sources and licences")
+    st.caption(charts.BOUNDARIES_CREDIT)
+    if SOURCES_DOC.is_file():
+        st.markdown(SOURCES_DOC.read_text(encoding="utf-8").split("\n", 1)[-1])
+    else:
+        st.caption("The list of sources is in `DATA_SOURCES.md` in the repository.")
 
-ui.run_page("Data and sources", render)
+
+ui.run_page("Data quality and sources", render)

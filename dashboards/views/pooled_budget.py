@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboards import ui
+from dashboards import charts, ui
 from dashboards.formatting import (
     format_gbp,
     format_gbp_exact,
@@ -10,9 +10,40 @@ from dashboards.formatting import (
     format_share,
 )
 
-DEFAULT_PLACE = "E47000001"  # Greater Manchester
 DEFAULT_YEAR = "2025-26"
 BASES = {"nominal": "Cash (nominal)", "real": "Real terms"}
+
+
+def _over_the_years(snap, place: str, basis: str, label: str) -> None:
+    """The pot by pillar in every settlement year, in total or per head."""
+    frame = snap.pot_by_year(place)
+    years = list(dict.fromkeys(frame["financial_year"]))
+    st.subheader("The pot over the settlement years")
+    range_col, head_col = st.columns([3, 2])
+    with range_col:
+        first, last = ui.choose_range("years", "Financial years", years, (years[0], years[-1]))
+    with head_col:
+        per_head = ui.choose_per_head("no")
+    value = f"pot_gbp_{basis}"
+    shown = (
+        frame[frame["financial_year"].isin(ui.years_between(years, first, last))]
+        .groupby(["financial_year", "pillar"], as_index=False)
+        .agg({value: "sum", "population": "max", "is_synthetic": "any"})
+    )
+    if per_head:
+        shown[f"{value}_per_head"] = shown[value] / shown["population"]
+        shown = shown.drop(columns=[value])
+        value = f"{value}_per_head"
+    st.caption(f"£{' per head' if per_head else ''}, {label}; pillars stacked.")
+    shown = shown[["financial_year", "pillar", value, "population", "is_synthetic"]]
+    ui.chart_with_table(
+        charts.stacked_columns(
+            shown, "financial_year", value, "pillar", "Pillar",
+            domain=sorted(frame["pillar"].unique()),
+        ),
+        ui.shown(shown, snap.price_base_year),
+        f"pot_by_year_{place}_{basis}{'_per_head' if per_head else ''}",
+    )  # fmt: skip
 
 
 def render(page: ui.Page) -> None:
@@ -22,18 +53,11 @@ def render(page: ui.Page) -> None:
         st.info("The published snapshot lists no city-regions yet: run `wholeplace build`.")
         return
     names = dict(zip(places["place_code"], places["place_name"], strict=True))
-    codes = list(names)
     base = snap.price_base_year
 
     place_col, year_col, basis_col = st.columns([3, 1, 2])
     with place_col:
-        place = ui.choose(
-            "place",
-            "City-region",
-            codes,
-            DEFAULT_PLACE if DEFAULT_PLACE in names else codes[0],
-            format_func=lambda code: names.get(code, code),
-        )
+        place = ui.choose_place(places)
     years = snap.years_for(place)
     if not years:
         st.info(f"No funding is published for {names[place]} yet.")
@@ -119,6 +143,8 @@ def render(page: ui.Page) -> None:
                 ui.shown(frame, base),
                 f"pot_by_department_{stem}",
             )
+
+        _over_the_years(snap, place, basis, label)
 
         st.subheader("Contributions")
         st.caption("Each funding line's share that goes into the pot, in cash and real terms.")

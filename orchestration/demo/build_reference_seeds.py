@@ -119,14 +119,29 @@ def build_areas(authorities: list[dict[str, str]]) -> list[list]:
                 a["start-date"] or "",
                 end,
                 successor,
+                region_of(a, by_registry),
+                by_registry.get(a["county-la"], {}).get("gss-code", "") if a["county-la"] else "",
             ]
         )
     for new_code, name in RECODED_NAMES.items():
         old = next(c for c, (n, _) in RECODED.items() if n == new_code)
-        rows.append([new_code, name, "metropolitan district", RECODED[old][1], "", ""])
+        region = next(r[6] for r in rows if r[0] == old)
+        rows.append([new_code, name, "metropolitan district", RECODED[old][1], "", "", region, ""])
     for code, (name, start, end) in PLACES.items():
-        rows.append([code, name, "combined authority", start, end or "", ""])
+        rows.append([code, name, "combined authority", start, end or "", "", "", ""])
     return sorted(rows)
+
+
+def region_of(authority: dict[str, str], by_registry: dict[str, dict[str, str]]) -> str:
+    """The ONS region (mySociety `region`); an abolished authority takes its successor's."""
+    seen = set()
+    while not authority["region"] and authority["replaced-by"]:
+        successor = authority["replaced-by"].split(",")[0]
+        if successor in seen or successor not in by_registry:
+            break
+        seen.add(successor)
+        authority = by_registry[successor]
+    return authority["region"]
 
 
 def members_2025() -> dict[str, list[str]]:
@@ -307,7 +322,16 @@ def main() -> None:
     authorities = read_csv("mysociety_uk_local_authorities.csv")
     write_csv(
         "areas.csv",
-        ["area_code", "area_name", "area_type", "start_date", "end_date", "successor_code"],
+        [
+            "area_code",
+            "area_name",
+            "area_type",
+            "start_date",
+            "end_date",
+            "successor_code",
+            "region",
+            "county_code",
+        ],
         build_areas(authorities),
     )
     write_csv(

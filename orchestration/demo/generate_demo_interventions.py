@@ -7,8 +7,8 @@ in `dbt_project/seeds/reference/` are read in a fixed order.
 Every row is synthetic and says so in `data_provenance`. What is real: the places (every combined
 authority that exists in 2025-26), their populations (ONS mid-year estimates, which size the
 cohorts) and the unit cost codes (GMCA Unit Cost Database v1.4). What is invented: the
-interventions themselves, their cohorts, rates, confidence grades and costs. The rates stay within
-ranges that business cases in the GMCA guidance use, so the results are plausible, not evidence.
+interventions themselves, their cohorts, rates, confidence grades and costs. The ranges below were
+chosen by hand to give plausible results (returns of roughly 0.4 to 2.5); they are not evidence.
 """
 
 from __future__ import annotations
@@ -86,271 +86,69 @@ class Kind:
     streams: tuple[Stream, ...]
 
 
+# One row per benefit stream: unit cost code, outcomes per person served, then the ranges its
+# success rate, deadweight, drop-off, start offset (years after the person is served), duration,
+# confidence grade and cashable share are drawn from.
+# fmt: off
 KINDS = [
-    Kind(
-        "KW",
-        "Key workers for families with complex needs",
-        "Local Authority",
-        "DFE-SF",
-        220,
-        5200,
-        (3, 4),
-        (0.75, 0.9),
-        (
-            # Children kept out of care: the largest saving, to the council.
-            Stream(
-                "SS1.0",
-                0.6,
-                (0.06, 0.12),
-                (0.3, 0.45),
-                (0.1, 0.25),
-                (1, 1),
-                (3, 5),
-                (3, 5),
-                (0.4, 0.6),
-            ),
-            # Parents back in work: benefits no longer paid by DWP.
-            Stream(
-                "E&E2.0.1",
-                1.0,
-                (0.08, 0.15),
-                (0.35, 0.5),
-                (0.2, 0.35),
-                (1, 2),
-                (2, 4),
-                (3, 5),
-                (0.8, 1.0),
-            ),
-            # Fewer police call-outs for anti-social behaviour.
-            Stream(
-                "CR1.0",
-                2.0,
-                (0.2, 0.35),
-                (0.3, 0.5),
-                (0.2, 0.4),
-                (0, 1),
-                (2, 3),
-                (2, 4),
-                (0.05, 0.2),
-            ),
-            # Adults' depression and anxiety treated sooner (fiscal and economic costs).
-            Stream(
-                "HE11.0",
-                1.0,
-                (0.15, 0.3),
-                (0.3, 0.5),
-                (0.3, 0.5),
-                (0, 1),
-                (2, 3),
-                (4, 6),
-                (0.0, 0.0),
-            ),
-        ),
-    ),
-    Kind(
-        "YJ",
-        "Youth justice diversion",
-        "Local Authority",
-        "MOJ-YJG",
-        160,
-        3100,
-        (3, 5),
-        (0.7, 0.85),
-        (
-            Stream(
-                "CR4.0",
-                1.0,
-                (0.2, 0.35),
-                (0.25, 0.4),
-                (0.15, 0.3),
-                (0, 0),
-                (2, 4),
-                (2, 4),
-                (0.1, 0.3),
-            ),
-            Stream(
-                "CR4.1",
-                1.0,
-                (0.01, 0.03),
-                (0.2, 0.35),
-                (0.1, 0.2),
-                (1, 2),
-                (3, 6),
-                (4, 6),
-                (0.3, 0.5),
-            ),
-            Stream(
-                "E&E10.0.1",
-                1.0,
-                (0.08, 0.15),
-                (0.35, 0.5),
-                (0.25, 0.4),
-                (1, 2),
-                (2, 4),
-                (4, 6),
-                (0.5, 0.8),
-            ),
-            # Crimes not committed: the GMCA figure includes victims' costs (social value).
-            Stream(
-                "CR8.0",
-                3.0,
-                (0.2, 0.3),
-                (0.3, 0.45),
-                (0.2, 0.35),
-                (0, 1),
-                (3, 5),
-                (3, 5),
-                (0.0, 0.0),
-            ),
-        ),
-    ),
-    Kind(
-        "FP",
-        "Falls prevention for older people",
-        "NHS",
-        "DHSC-PHG",
-        900,
-        420,
-        (3, 4),
-        (0.6, 0.8),
-        (
-            Stream(
-                "HE7.11",
-                1.0,
-                (0.04, 0.08),
-                (0.25, 0.4),
-                (0.2, 0.35),
-                (0, 1),
-                (2, 4),
-                (2, 3),
-                (0.1, 0.25),
-            ),
-            Stream(
-                "HE4.1",
-                1.0,
-                (0.06, 0.1),
-                (0.25, 0.4),
-                (0.2, 0.35),
-                (0, 1),
-                (2, 4),
-                (2, 3),
-                (0.05, 0.15),
-            ),
-            Stream(
-                "HE7.10.2",
-                1.0,
-                (0.01, 0.03),
-                (0.25, 0.4),
-                (0.2, 0.3),
-                (1, 1),
-                (2, 3),
-                (3, 5),
-                (0.3, 0.5),
-            ),
-        ),
-    ),
-    Kind(
-        "ES",
-        "Employment support for people out of work",
-        "Combined Authority",
-        "MHCLG-UKSPF",
-        600,
-        2300,
-        (3, 5),
-        (0.65, 0.8),
-        (
-            Stream(
-                "E&E1.0.1",
-                1.0,
-                (0.15, 0.25),
-                (0.4, 0.55),
-                (0.25, 0.4),
-                (0, 1),
-                (2, 4),
-                (2, 4),
-                (0.85, 1.0),
-            ),
-            Stream(
-                "E&E1.0.2",
-                1.0,
-                (0.15, 0.25),
-                (0.4, 0.55),
-                (0.25, 0.4),
-                (0, 1),
-                (2, 4),
-                (3, 5),
-                (0.05, 0.15),
-            ),
-            Stream(
-                "E&E10.0.2",
-                0.3,
-                (0.1, 0.2),
-                (0.4, 0.55),
-                (0.25, 0.4),
-                (1, 2),
-                (2, 3),
-                (4, 6),
-                (0.6, 0.9),
-            ),
-        ),
-    ),
-    Kind(
-        "RS",
-        "Rough sleeping prevention",
-        "Local Authority",
-        "MHCLG-HPG",
-        140,
-        6100,
-        (3, 4),
-        (0.7, 0.85),
-        (
-            Stream(
-                "HO6.0",
-                1.0,
-                (0.3, 0.45),
-                (0.2, 0.35),
-                (0.15, 0.3),
-                (0, 0),
-                (2, 3),
-                (2, 4),
-                (0.3, 0.6),
-            ),
-            Stream(
-                "HO3.0",
-                1.0,
-                (0.2, 0.35),
-                (0.25, 0.4),
-                (0.2, 0.35),
-                (0, 1),
-                (1, 2),
-                (3, 5),
-                (0.3, 0.5),
-            ),
-            Stream(
-                "HE4.0",
-                3.0,
-                (0.25, 0.4),
-                (0.25, 0.4),
-                (0.2, 0.35),
-                (0, 1),
-                (2, 3),
-                (2, 4),
-                (0.05, 0.15),
-            ),
-            Stream(
-                "HE7.0.2",
-                0.5,
-                (0.15, 0.3),
-                (0.25, 0.4),
-                (0.2, 0.35),
-                (0, 1),
-                (2, 3),
-                (3, 5),
-                (0.05, 0.2),
-            ),
-        ),
-    ),
+    Kind("KW", "Key workers for families with complex needs", "Local Authority", "DFE-SF",
+         220, 4200, (3, 4), (0.75, 0.9), (
+             # Children kept out of care: the largest saving, to the council.
+             Stream("SS1.0", 0.6, (0.08, 0.14), (0.25, 0.4), (0.1, 0.25), (1, 1), (3, 5), (3, 5),
+                    (0.4, 0.6)),
+             # Parents back in work: benefits DWP no longer pays.
+             Stream("E&E2.0.1", 1.0, (0.08, 0.15), (0.3, 0.45), (0.2, 0.35), (1, 2), (2, 4),
+                    (3, 5), (0.8, 1.0)),
+             # Fewer police call-outs for anti-social behaviour.
+             Stream("CR1.0", 2.0, (0.2, 0.35), (0.3, 0.5), (0.2, 0.4), (0, 1), (2, 3), (2, 4),
+                    (0.05, 0.2)),
+             # Adults' depression and anxiety treated sooner (fiscal and economic costs).
+             Stream("HE11.0", 1.0, (0.15, 0.3), (0.3, 0.5), (0.3, 0.5), (0, 1), (2, 3), (4, 6),
+                    (0.0, 0.0)),
+         )),
+    Kind("YJ", "Youth justice diversion", "Local Authority", "MOJ-YJG",
+         160, 2600, (3, 5), (0.7, 0.85), (
+             Stream("CR4.0", 1.0, (0.2, 0.35), (0.25, 0.4), (0.15, 0.3), (0, 0), (2, 4), (2, 4),
+                    (0.1, 0.3)),
+             Stream("CR4.1", 1.0, (0.01, 0.03), (0.2, 0.35), (0.1, 0.2), (1, 2), (3, 6), (4, 6),
+                    (0.3, 0.5)),
+             Stream("E&E10.0.1", 1.0, (0.08, 0.15), (0.35, 0.5), (0.25, 0.4), (1, 2), (2, 4),
+                    (4, 6), (0.5, 0.8)),
+             # Crimes not committed: the GMCA figure includes victims' costs (social value).
+             Stream("CR8.0", 3.0, (0.2, 0.3), (0.3, 0.45), (0.2, 0.35), (0, 1), (3, 5), (3, 5),
+                    (0.0, 0.0)),
+         )),
+    Kind("FP", "Falls prevention for older people", "NHS", "DHSC-PHG",
+         900, 380, (3, 4), (0.6, 0.8), (
+             Stream("HE7.11", 1.0, (0.05, 0.09), (0.25, 0.4), (0.2, 0.35), (0, 1), (2, 4), (2, 3),
+                    (0.1, 0.25)),
+             Stream("HE4.1", 1.0, (0.06, 0.1), (0.25, 0.4), (0.2, 0.35), (0, 1), (2, 4), (2, 3),
+                    (0.05, 0.15)),
+             Stream("HE7.10.2", 1.0, (0.01, 0.03), (0.25, 0.4), (0.2, 0.3), (1, 1), (2, 3), (3, 5),
+                    (0.3, 0.5)),
+         )),
+    Kind("ES", "Employment support for people out of work", "Combined Authority", "MHCLG-UKSPF",
+         600, 2100, (3, 5), (0.65, 0.8), (
+             Stream("E&E1.0.1", 1.0, (0.15, 0.25), (0.35, 0.5), (0.25, 0.4), (0, 1), (2, 4),
+                    (2, 4), (0.85, 1.0)),
+             Stream("E&E1.0.2", 1.0, (0.15, 0.25), (0.35, 0.5), (0.25, 0.4), (0, 1), (2, 4),
+                    (3, 5), (0.05, 0.15)),
+             Stream("E&E10.0.2", 0.3, (0.1, 0.2), (0.4, 0.55), (0.25, 0.4), (1, 2), (2, 3),
+                    (4, 6), (0.6, 0.9)),
+         )),
+    Kind("RS", "Rough sleeping prevention", "Local Authority", "MHCLG-HPG",
+         140, 5200, (3, 4), (0.7, 0.85), (
+             Stream("HO6.0", 1.0, (0.3, 0.45), (0.2, 0.35), (0.15, 0.3), (0, 0), (2, 3), (2, 4),
+                    (0.3, 0.6)),
+             Stream("HO3.0", 1.0, (0.2, 0.35), (0.25, 0.4), (0.2, 0.35), (0, 1), (1, 2), (3, 5),
+                    (0.3, 0.5)),
+             Stream("HE4.0", 3.0, (0.25, 0.4), (0.25, 0.4), (0.2, 0.35), (0, 1), (2, 3), (2, 4),
+                    (0.05, 0.15)),
+             Stream("HE7.0.2", 0.5, (0.15, 0.3), (0.25, 0.4), (0.2, 0.35), (0, 1), (2, 3), (3, 5),
+                    (0.05, 0.2)),
+         )),
 ]
+# fmt: on
 
 
 def financial_year(start: int) -> str:
@@ -417,61 +215,41 @@ def make_place(rng, code, population, area, codes) -> tuple[list, list, list]:
     for kind in kinds:
         seen[kind.code] = seen.get(kind.code, 0) + 1
         phase = seen[kind.code]
-        start = (
-            DEMO_YEAR - 1
-            if place_existed(area, DEMO_YEAR - 1) and rng.random() < 0.3
-            else (DEMO_YEAR)
-        )
-        start += phase - 1
+        early = place_existed(area, DEMO_YEAR - 1) and rng.random() < 0.3
+        start = (DEMO_YEAR - 1 if early else DEMO_YEAR) + phase - 1
         intervention_id = f"{code}-{kind.code}{phase}"
         name = kind.name + (" (second phase)" if phase > 1 else "")
+        grade = rng.randint(1, 4)
         interventions.append(
-            [
-                intervention_id,
-                code,
-                name,
-                kind.investing_agency,
-                kind.funding_line,
-                financial_year(start),
-                rng.randint(1, 4),
-                SYNTHETIC,
-            ]
-        )
+            [intervention_id, code, name, kind.investing_agency, kind.funding_line,
+             financial_year(start), grade, SYNTHETIC]
+        )  # fmt: skip
         cohort = max(20, round(kind.cohort * scale * rng.uniform(0.8, 1.2)))
         years = min(rng.randint(*kind.years), LAST_DEFLATOR_YEAR - start + 1)
         for year in range(years):
             growth = 1.03**year * rng.uniform(0.95, 1.05)
-            costs.append(
-                [
-                    intervention_id,
-                    financial_year(start + year),
-                    round(cohort * kind.cost_per_person * growth),
-                    SYNTHETIC,
-                ]
-            )
+            cost = round(cohort * kind.cost_per_person * growth)
+            costs.append([intervention_id, financial_year(start + year), cost, SYNTHETIC])
+        # How well this team delivers: the same model works better in some places than others.
+        effectiveness = rng.uniform(0.6, 1.7)
         engagement = draw(rng, kind.engagement)
         for number, stream in enumerate(kind.streams, start=1):
             if stream.unit_cost_code not in codes:
                 raise SystemExit(f"{stream.unit_cost_code} is not in unit_costs.csv")
-            # Each year's cohort benefits: the stream's cohort is every person served.
-            benefits.append(
-                [
-                    intervention_id,
-                    f"{intervention_id}-B{number}",
-                    stream.unit_cost_code,
-                    round(cohort * years * stream.cohort_share),
-                    engagement,
-                    draw(rng, stream.success),
-                    draw(rng, stream.deadweight),
-                    draw(rng, (0.6, 1.0)),
-                    draw(rng, stream.drop_off),
-                    rng.randint(*stream.offset),
-                    rng.randint(*stream.duration),
-                    rng.randint(*stream.grade),
-                    draw(rng, stream.cashable),
-                    SYNTHETIC,
-                ]
-            )
+            low, high = stream.success
+            success = draw(rng, (low * effectiveness, min(high * effectiveness, 1.0)))
+            deadweight, drop_off = draw(rng, stream.deadweight), draw(rng, stream.drop_off)
+            attribution, offset = draw(rng, (0.75, 1.0)), rng.randint(*stream.offset)
+            duration, grade = rng.randint(*stream.duration), rng.randint(*stream.grade)
+            cashable = draw(rng, stream.cashable)
+            # One row per year's cohort: people served in year y start to benefit y years later.
+            for year in range(years):
+                benefits.append(
+                    [intervention_id, f"{intervention_id}-B{number}.{year + 1}",
+                     stream.unit_cost_code, round(cohort * stream.cohort_share), engagement,
+                     success, deadweight, attribution, drop_off, year + offset, duration, grade,
+                     cashable, SYNTHETIC]
+                )  # fmt: skip
     return interventions, costs, benefits
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from fake_prevention import prevention_tables
 
 MONEY = pa.decimal128(18, 2)
 GM, WY, LCR = "E47000001", "E47000003", "E47000004"
@@ -171,6 +172,7 @@ def _marts(scale: Decimal, synthetic: bool) -> dict[str, pa.Table]:
         return pa.schema(list(cols.items()))
 
     return {
+        **prevention_tables(POPULATION, synthetic),
         "whole_place_budget": _table(
             whole_place,
             schema(
@@ -215,6 +217,18 @@ def _marts(scale: Decimal, synthetic: bool) -> dict[str, pa.Table]:
     }  # fmt: skip
 
 
+CORE_MARTS = (
+    "places", "whole_place_budget", "pooled_budget", "place_spend_by_service", "settlement_checks",
+)  # fmt: skip
+PREVENTION_MARTS = (
+    "prevention_savings", "intervention_cba", "savings_by_agency", "place_prevention_summary",
+    "intervention_sensitivity",
+)  # fmt: skip
+# What `wholeplace build` publishes; `prevention_costs` (yearly costs per intervention) is not
+# in the published contract yet, so the default fake leaves it out.
+PUBLISHED_MARTS = CORE_MARTS + PREVENTION_MARTS
+
+
 def write_snapshot(
     warehouse: Path,
     run_id: str = "test-run-1",
@@ -229,7 +243,7 @@ def write_snapshot(
     tables = _marts(Decimal(scale), synthetic)
     listed = {}
     for name, table in tables.items():
-        if marts is not None and name not in marts:
+        if name not in (PUBLISHED_MARTS if marts is None else marts):
             continue
         pq.write_table(table, folder / f"{name}.parquet")
         listed[name] = {"file": f"{name}.parquet", "rows": table.num_rows}

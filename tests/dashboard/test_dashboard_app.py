@@ -5,49 +5,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
+from dashboard_helpers import (
+    DATA_PAGE,
+    PAGES,
+    POOLED,
+    assert_clean,
+    expected_pot,
+    metric,
+    parquet,
+)
+from dashboard_helpers import run_app as _run_app
 from fake_snapshot import GM, LCR, WY, write_snapshot
-from streamlit.testing.v1 import AppTest
 
 from dashboards import data
 from dashboards.formatting import format_gbp, format_per_head, format_share
 
-APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
-DATA_PAGE = "views/data_sources.py"
 
-
-def run_app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query)
-    return at.run()
-
-
-def metric(at: AppTest, label_start: str) -> str:
-    return next(m.value for m in at.metric if m.label.startswith(label_start))
+def run_app(page: str | None = POOLED, **query: str):
+    return _run_app(page, **query)
 
 
 def parquet_scalar(warehouse: Path, sql: str, *params: str) -> float:
-    published = warehouse / "published"
-    with duckdb.connect() as con:
-        for mart in ("pooled_budget", "whole_place_budget"):
-            con.read_parquet(str(published / f"{mart}.parquet")).create_view(mart)
-        return float(con.execute(sql, list(params)).fetchone()[0])
-
-
-def expected_pot(warehouse: Path, place: str, year: str, column: str = "nominal") -> float:
-    return parquet_scalar(
-        warehouse,
-        f"SELECT SUM(contribution_gbp_{column}) FROM pooled_budget "
-        "WHERE place_code = ? AND financial_year = ?",
-        place,
-        year,
-    )
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error or all("failed" in e.value for e in at.error)
+    return parquet(warehouse, sql, *params)
 
 
 def test_pooled_budget_defaults_to_greater_manchester_2025_26(warehouse: Path) -> None:
@@ -132,51 +112,51 @@ def test_query_layer_binds_parameters(warehouse: Path) -> None:
 
 
 def test_data_and_sources_page(warehouse: Path) -> None:
-    at = run_app()
-    at.switch_page(DATA_PAGE).run()
+    at = run_app(DATA_PAGE)
     assert_clean(at)
-    assert at.title[0].value == "Data and sources"
+    assert at.title[0].value == "Data quality and sources"
     inputs = next(d.value for d in at.dataframe if "SHA-256" in d.value)
     assert inputs["SHA-256"].tolist() == ["0" * 64]
     assert inputs["Rows loaded"].tolist() == [11]
     assert any("Synthetic demo data" in w.value for w in at.warning)
 
 
-@pytest.mark.parametrize("page", [None, DATA_PAGE])
-def test_synthetic_banner_on_every_page(warehouse: Path, page: str | None) -> None:
-    at = run_app()
-    if page:
-        at.switch_page(page).run()
+@pytest.mark.parametrize("page", PAGES)
+def test_synthetic_banner_on_every_page(warehouse: Path, page: str) -> None:
+    at = run_app(page)
+    assert_clean(at)
     assert any("Synthetic demo data" in w.value for w in at.warning)
 
 
-def test_no_banner_for_real_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("page", PAGES)
+def test_no_banner_for_real_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
     write_snapshot(tmp_path, synthetic=False)
     monkeypatch.setenv("WHOLEPLACE_WAREHOUSE", str(tmp_path))
-    at = run_app()
+    at = run_app(page)
     assert_clean(at)
     assert not any("Synthetic" in w.value for w in at.warning)
 
 
-@pytest.mark.parametrize("page", [None, DATA_PAGE])
+@pytest.mark.parametrize("page", PAGES)
 def test_missing_snapshot_gives_a_friendly_page(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str | None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
     monkeypatch.setenv("WHOLEPLACE_WAREHOUSE", str(tmp_path / "nowhere"))
-    at = run_app()
-    if page:
-        at.switch_page(page).run()
+    at = run_app(page)
     assert not at.exception
     assert at.title[0].value == "No warehouse published yet"
     assert any("wholeplace build" in c.value for c in at.code)
 
 
+@pytest.mark.parametrize("page", PAGES)
 def test_empty_snapshot_gives_a_friendly_page(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
     write_snapshot(tmp_path, marts=())
     monkeypatch.setenv("WHOLEPLACE_WAREHOUSE", str(tmp_path))
-    at = run_app()
+    at = run_app(page)
     assert not at.exception
     assert at.title[0].value == "No warehouse published yet"
 

@@ -14,7 +14,9 @@ from dashboards.formatting import (
     format_financial_year,
     format_gbp,
     format_gbp_exact,
+    format_gbp_short,
     format_per_head,
+    format_roi,
     format_share,
 )
 
@@ -96,3 +98,17 @@ def test_csv_and_xlsx_hold_the_shown_rows() -> None:
         assert list(frame.columns) == ["text", "amount"]
         assert frame["amount"].tolist() == HOSTILE["amount"].tolist()
         assert frame["text"][0] == "'=1+1"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(513_412, "£513k"), (-513_412, "-£513k"), (9_999, "£9,999"), (10_000, "£10k"),
+     (999_999.7, "£1.0m"), (1_234_567, "£1.2m"), (None, "n/a")],
+)  # fmt: skip
+def test_format_gbp_short(value, text) -> None:
+    assert format_gbp_short(value) == text
+
+
+def test_format_roi() -> None:
+    assert format_roi(1.834) == "£1.83 per £1"
+    assert format_roi(None) == "n/a"

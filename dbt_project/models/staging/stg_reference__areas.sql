@@ -8,5 +8,7 @@ select
     area_type,
     cast(start_date as date) as start_date,
     cast(end_date as date) as end_date,
-    successor_code
+    successor_code,
+    region,
+    county_code
 from areas

@@ -1,0 +1,10 @@
+"""The dashboard's pages in the order the sidebar shows them: (script, title, icon)."""
+
+PAGES = [
+    ("views/overview.py", "Overview", ":material/map:"),
+    ("views/pooled_budget.py", "Pooled budget", ":material/savings:"),
+    ("views/prevention_savings.py", "Prevention savings", ":material/trending_up:"),
+    ("views/compare_places.py", "Compare places", ":material/leaderboard:"),
+    ("views/data_sources.py", "Data quality and sources", ":material/dataset:"),
+    ("views/method.py", "Method", ":material/menu_book:"),
+]

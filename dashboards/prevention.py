@@ -1,0 +1,238 @@
+"""Questions about prevention savings, asked of the published prevention marts
+(`intervention_cba`, `prevention_savings`, `savings_by_agency`, `place_prevention_summary`).
+
+Every figure is a present value in the snapshot's price base, discounted at the Green Book rate
+from the start of each intervention's appraisal, unless its name says otherwise.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboards.data import Snapshot
+
+CBA = "intervention_cba"
+SAVINGS = "prevention_savings"
+AGENCIES = "savings_by_agency"
+SUMMARY = "place_prevention_summary"
+# Yearly costs per intervention: not part of the published contract yet; used when it is.
+COSTS = "prevention_costs"
+VALUE_TYPES = ["fiscal", "economic", "social"]
+
+
+def published(snap: Snapshot) -> bool:
+    return snap.has(CBA)
+
+
+def _retained_column(snap: Snapshot) -> str | None:
+    columns = snap.columns(SUMMARY)
+    for column in ("pv_retained_by_place_gbp", "retained_by_place_gbp"):
+        if column in columns:
+            return column
+    return None
+
+
+def retained_is_discounted(snap: Snapshot) -> bool:
+    return _retained_column(snap) == "pv_retained_by_place_gbp"
+
+
+def place_totals(snap: Snapshot) -> pd.DataFrame:
+    """Per place: present values over all its interventions, ROI, and what it retains."""
+    retained = _retained_column(snap)
+    retained_sql = (
+        f"""(SELECT place_code, CAST(SUM({retained}) AS DOUBLE) AS retained_gbp
+             FROM {SUMMARY} GROUP BY place_code)"""
+        if retained
+        else "(SELECT NULL::VARCHAR AS place_code, NULL::DOUBLE AS retained_gbp)"
+    )
+    return snap.query(
+        f"""
+        WITH totals AS (
+            SELECT place_code, COUNT(*) AS interventions,
+                   CAST(SUM(pv_costs_gbp) AS DOUBLE) AS pv_costs_gbp,
+                   CAST(SUM(pv_fiscal_gbp) AS DOUBLE) AS pv_fiscal_gbp,
+                   CAST(SUM(pv_economic_gbp) AS DOUBLE) AS pv_economic_gbp,
+                   CAST(SUM(pv_social_gbp) AS DOUBLE) AS pv_social_gbp,
+                   CAST(SUM(pv_cashable_gbp) AS DOUBLE) AS pv_cashable_gbp,
+                   CAST(SUM(npv_gbp) AS DOUBLE) AS npv_gbp,
+                   COALESCE(BOOL_OR(is_synthetic), FALSE) AS is_synthetic
+            FROM {CBA} GROUP BY place_code
+        )
+        SELECT t.place_code, t.interventions, t.pv_costs_gbp, t.pv_fiscal_gbp,
+               t.pv_fiscal_gbp - t.pv_costs_gbp AS pv_net_savings_gbp,
+               t.pv_fiscal_gbp / NULLIF(t.pv_costs_gbp, 0) AS financial_roi,
+               (t.pv_fiscal_gbp + t.pv_economic_gbp + t.pv_social_gbp)
+                   / NULLIF(t.pv_costs_gbp, 0) AS public_value_roi,
+               t.pv_cashable_gbp, t.npv_gbp, r.retained_gbp, t.is_synthetic
+        FROM totals t LEFT JOIN {retained_sql} r USING (place_code)
+        ORDER BY t.place_code
+        """,
+        needs=(CBA,),
+    )
+
+
+def interventions(snap: Snapshot, place_code: str | None = None) -> pd.DataFrame:
+    """One row per intervention (of one place, or of every place)."""
+    where = "WHERE place_code = ?" if place_code else ""
+    return snap.query(
+        f"""
+        SELECT place_code, intervention_id, name, investing_agency,
+               CAST(pv_costs_gbp AS DOUBLE) AS pv_costs_gbp,
+               CAST(pv_fiscal_gbp AS DOUBLE) AS pv_fiscal_gbp,
+               CAST(pv_economic_gbp AS DOUBLE) AS pv_economic_gbp,
+               CAST(pv_social_gbp AS DOUBLE) AS pv_social_gbp,
+               CAST(pv_cashable_gbp AS DOUBLE) AS pv_cashable_gbp,
+               CAST(npv_gbp AS DOUBLE) AS npv_gbp,
+               CAST(financial_roi AS DOUBLE) AS financial_roi,
+               CAST(public_value_roi AS DOUBLE) AS public_value_roi,
+               payback_years, is_synthetic
+        FROM {CBA} {where}
+        ORDER BY place_code, name, intervention_id
+        """,
+        (place_code,) if place_code else (),
+        needs=(CBA,),
+    )
+
+
+def start_years(snap: Snapshot, place_code: str) -> dict[str, str]:
+    """Each intervention's first appraisal year (year index 0)."""
+    if "start_year" in snap.columns(CBA):
+        frame = snap.query(
+            f"SELECT intervention_id, start_year FROM {CBA} WHERE place_code = ?",
+            (place_code,),
+        )
+    else:
+        frame = snap.query(
+            f"""SELECT intervention_id, ARG_MIN(financial_year, year_index) AS start_year
+                FROM {SAVINGS} WHERE place_code = ? AND year_index = 0 GROUP BY 1""",
+            (place_code,),
+            needs=(SAVINGS,),
+        )
+    return dict(zip(frame["intervention_id"], frame["start_year"], strict=True))
+
+
+def years(snap: Snapshot, place_code: str) -> list[str]:
+    """Financial years with prevention costs or benefits for the place, oldest first."""
+    frame = snap.query(
+        f"""
+        SELECT financial_year FROM {SUMMARY} WHERE place_code = ?
+        GROUP BY financial_year ORDER BY MIN(financial_year_start)
+        """,
+        (place_code,),
+        needs=(SUMMARY,),
+    )
+    return frame["financial_year"].tolist()
+
+
+def benefits_by_year(snap: Snapshot, place_code: str, intervention: str | None) -> pd.DataFrame:
+    """Present values by financial year and value type (all interventions, or one)."""
+    where, params = "place_code = ?", [place_code]
+    if intervention:
+        where, params = where + " AND intervention_id = ?", [*params, intervention]
+    return snap.query(
+        f"""
+        SELECT financial_year, value_type, CAST(SUM(pv_gbp) AS DOUBLE) AS pv_gbp,
+               CAST(SUM(pv_cashable_gbp) AS DOUBLE) AS pv_cashable_gbp,
+               COALESCE(BOOL_OR(is_synthetic), FALSE) AS is_synthetic
+        FROM {SAVINGS} WHERE {where}
+        GROUP BY financial_year, value_type
+        ORDER BY financial_year, value_type
+        """,
+        tuple(params),
+        needs=(SAVINGS,),
+    )
+
+
+def costs_by_year(snap: Snapshot, place_code: str, intervention: str | None) -> pd.DataFrame | None:
+    """Present value of costs by financial year, or None when they are not published for a
+    single intervention."""
+    if intervention is None:
+        return snap.query(
+            f"""
+            SELECT financial_year, CAST(SUM(pv_costs_gbp) AS DOUBLE) AS pv_costs_gbp
+            FROM {SUMMARY} WHERE place_code = ? GROUP BY financial_year ORDER BY 1
+            """,
+            (place_code,),
+            needs=(SUMMARY,),
+        )
+    if not snap.has(COSTS):
+        return None
+    return snap.query(
+        f"""
+        SELECT financial_year, CAST(SUM(pv_cost_gbp) AS DOUBLE) AS pv_costs_gbp
+        FROM {COSTS} WHERE place_code = ? AND intervention_id = ?
+        GROUP BY financial_year ORDER BY 1
+        """,
+        (place_code, intervention),
+    )
+
+
+def agency_matrix(snap: Snapshot, place_code: str) -> pd.DataFrame:
+    """Who pays (investing agency) and whose budget the fiscal savings land in."""
+    return snap.query(
+        f"""
+        SELECT investing_agency, beneficiary_agency, agency_tier,
+               CAST(SUM(pv_fiscal_gbp) AS DOUBLE) AS pv_fiscal_gbp,
+               CAST(SUM(pv_cashable_gbp) AS DOUBLE) AS pv_cashable_gbp
+        FROM {AGENCIES} WHERE place_code = ?
+        GROUP BY ALL ORDER BY investing_agency, beneficiary_agency
+        """,
+        (place_code,),
+        needs=(AGENCIES,),
+    )
+
+
+def retained_by_year(snap: Snapshot, place_code: str) -> pd.DataFrame:
+    """What the place keeps each year: local fiscal savings plus its gain share of national
+    cashable savings (undiscounted and, where published, present values)."""
+    columns = set(snap.columns(SUMMARY))
+    pv = (
+        ", CAST(pv_retained_by_place_gbp AS DOUBLE) AS pv_retained_by_place_gbp"
+        if "pv_retained_by_place_gbp" in columns
+        else ""
+    )
+    return snap.query(
+        f"""
+        SELECT financial_year, settlement_id, gain_share_rate,
+               CAST(local_fiscal_gbp AS DOUBLE) AS local_fiscal_gbp,
+               CAST(national_cashable_gbp AS DOUBLE) AS national_cashable_gbp,
+               CAST(gain_share_rate * national_cashable_gbp AS DOUBLE) AS gain_share_gbp,
+               CAST(retained_by_place_gbp AS DOUBLE) AS retained_by_place_gbp{pv},
+               is_synthetic
+        FROM {SUMMARY} WHERE place_code = ?
+        ORDER BY financial_year_start
+        """,
+        (place_code,),
+        needs=(SUMMARY,),
+    )
+
+
+def optimism_bias(snap: Snapshot) -> pd.DataFrame | None:
+    """The optimism-bias corrections in force: a published mart, the manifest, or the values
+    prevention_savings was computed with."""
+    if snap.has("optimism_bias"):
+        return snap.query(
+            "SELECT confidence_grade, CAST(optimism_bias AS DOUBLE) AS optimism_bias "
+            "FROM optimism_bias ORDER BY confidence_grade"
+        )
+    listed = (snap.manifest.get("parameters") or {}).get("optimism_bias")
+    if isinstance(listed, dict) and listed:
+        return pd.DataFrame(
+            sorted((int(g), float(v)) for g, v in listed.items()),
+            columns=["confidence_grade", "optimism_bias"],
+        )
+    return None
+
+
+def optimism_bias_seen(snap: Snapshot) -> pd.DataFrame:
+    """The optimism bias each benefit row carries in prevention_savings, by the stream's
+    confidence grade where the mart has it."""
+    columns = set(snap.columns(SAVINGS))
+    if "optimism_bias" not in columns:
+        return pd.DataFrame(columns=["optimism_bias", "benefit_rows"])
+    return snap.query(
+        f"""
+        SELECT CAST(optimism_bias AS DOUBLE) AS optimism_bias, COUNT(*) AS benefit_rows
+        FROM {SAVINGS} GROUP BY 1 ORDER BY 1
+        """
+    )
