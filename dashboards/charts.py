@@ -211,7 +211,7 @@ def stacked_columns(
     category = alt.X(f"{x}:N", title=x_title, axis=alt.Axis(labelAngle=0, labelLimit=160))
     amount = alt.Y(f"sum({value}):Q", axis=money_axis(frame.groupby(x)[value].sum()))
     if horizontal:
-        category = alt.Y(f"{x}:N", title=x_title, axis=alt.Axis(labelLimit=260))
+        category = alt.Y(f"{x}:N", title=x_title, axis=alt.Axis(labelLimit=220))
         amount = alt.X(f"sum({value}):Q", axis=money_axis(frame.groupby(x)[value].sum()))
     chart = (
         alt.Chart(frame)
@@ -223,7 +223,8 @@ def stacked_columns(
                 f"{colour}:N",
                 title=colour_title,
                 scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]),
-                legend=alt.Legend(orient="bottom", labelLimit=240),
+                # Beside horizontal bars, whose names take the width a bottom legend needs.
+                legend=alt.Legend(orient="right" if horizontal else "bottom", labelLimit=240),
             ),
             order=alt.Order(f"{colour}:N"),
             tooltip=[
@@ -319,7 +320,7 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
             f"{value}:Q",
             title="PV fiscal savings",
             scale=alt.Scale(scheme="viridis", reverse=True),
-            legend=alt.Legend(orient="bottom", labelExpr=_pounds(",.0f")),
+            legend=alt.Legend(orient="right", labelExpr=_pounds(",.0f"), gradientLength=120),
         ),
         tooltip=[
             alt.Tooltip(f"{y}:N", title=y_title),
@@ -340,8 +341,10 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
         )
         .transform_calculate(label=f"'£' + {label}")
     )
+    # Streamlit fits the whole chart, axes included, into the height: leave room for the
+    # slanted agency names under the matrix.
     rows = frame[y].nunique()
-    return alt.layer(cells, text).properties(height=max(160, 48 * rows))
+    return alt.layer(cells, text).properties(height=max(160, 56 * rows) + 110)
 
 
 def strip(frame: pd.DataFrame, value: str, title: str, selected: str | None = None):

@@ -245,15 +245,30 @@ class Snapshot:
             "is_synthetic": bool(row["is_synthetic"]),
         }
 
-    def pot_by_year(self, place_code: str) -> pd.DataFrame:
-        """The place's pot by pillar and budget type in every year, with the population."""
+    def pot_by_year(self, place_code: str, by: str = "pillar") -> pd.DataFrame:
+        """The place's pot by pillar (or department: column department_name) and budget type
+        in every year, with the population."""
+        if by == "department":
+            group, column = "COALESCE(n.department_name, p.department)", "department_name"
+            names = (
+                "(SELECT department, ANY_VALUE(department_name) AS department_name "
+                "FROM whole_place_budget GROUP BY department)"
+                if self.has("whole_place_budget")
+                else "(SELECT NULL::VARCHAR AS department, NULL::VARCHAR AS department_name)"
+            )
+        elif by == "pillar":
+            group, column = "p.pillar", "pillar"
+            names = "(SELECT NULL::VARCHAR AS department)"
+        else:
+            raise ValueError(f"cannot group the pot by {by!r}")
         return self.query(
             f"""
-            SELECT financial_year, pillar, budget_type, {_POT_COLUMNS},
-                   MAX(population) AS population
-            FROM pooled_budget WHERE place_code = ?
-            GROUP BY financial_year, financial_year_start, pillar, budget_type
-            ORDER BY financial_year_start, pillar, budget_type
+            SELECT p.financial_year, {group} AS {column}, p.budget_type, {_POT_COLUMNS},
+                   MAX(p.population) AS population
+            FROM pooled_budget p LEFT JOIN {names} n USING (department)
+            WHERE p.place_code = ?
+            GROUP BY p.financial_year, p.financial_year_start, {group}, p.budget_type
+            ORDER BY p.financial_year_start, {column}, p.budget_type
             """,
             (place_code,),
             needs=("pooled_budget",),

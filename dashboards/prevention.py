@@ -103,7 +103,7 @@ def start_years(snap: Snapshot, place_code: str) -> dict[str, str]:
         )
     else:
         frame = snap.query(
-            f"""SELECT intervention_id, ARG_MIN(financial_year, year_index) AS start_year
+            f"""SELECT intervention_id, MIN(financial_year) AS start_year
                 FROM {SAVINGS} WHERE place_code = ? AND year_index = 0 GROUP BY 1""",
             (place_code,),
             needs=(SAVINGS,),
@@ -208,12 +208,12 @@ def retained_by_year(snap: Snapshot, place_code: str) -> pd.DataFrame:
 
 
 def optimism_bias(snap: Snapshot) -> pd.DataFrame | None:
-    """The optimism-bias corrections in force: a published mart, the manifest, or the values
-    prevention_savings was computed with."""
-    if snap.has("optimism_bias"):
+    """The optimism-bias table in force, if the snapshot carries it (a published
+    `method_parameters` mart, or `parameters.optimism_bias` in the manifest); else None."""
+    if snap.has("method_parameters"):
         return snap.query(
             "SELECT confidence_grade, CAST(optimism_bias AS DOUBLE) AS optimism_bias "
-            "FROM optimism_bias ORDER BY confidence_grade"
+            "FROM method_parameters ORDER BY confidence_grade"
         )
     listed = (snap.manifest.get("parameters") or {}).get("optimism_bias")
     if isinstance(listed, dict) and listed:
@@ -225,8 +225,7 @@ def optimism_bias(snap: Snapshot) -> pd.DataFrame | None:
 
 
 def optimism_bias_seen(snap: Snapshot) -> pd.DataFrame:
-    """The optimism bias each benefit row carries in prevention_savings, by the stream's
-    confidence grade where the mart has it."""
+    """How many benefit rows of prevention_savings carry each optimism bias."""
     columns = set(snap.columns(SAVINGS))
     if "optimism_bias" not in columns:
         return pd.DataFrame(columns=["optimism_bias", "benefit_rows"])

@@ -105,8 +105,33 @@ def open_browser() -> Iterator[object]:
             browser.close()
 
 
+# True once every visible chart has drawn and every visible table has its canvas, and nothing
+# has changed for 600 ms: Streamlit mounts charts a moment after the script run ends.
+_SETTLED = """() => {
+    const shown = (e) => e.checkVisibility ? e.checkVisibility() : e.offsetParent !== null;
+    const charts = Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'))
+        .filter(shown);
+    const tables = Array.from(document.querySelectorAll('[data-testid="stDataFrame"]'))
+        .filter(shown);
+    const drawn = charts.every(c => {
+        const g = c.querySelector('canvas, svg');
+        return g && g.getBoundingClientRect().height > 0;
+    }) && tables.every(t => t.querySelector('canvas'));
+    const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+    const signature = [charts.length, tables.length,
+                       block ? Math.round(block.getBoundingClientRect().height) : 0].join(':');
+    const now = Date.now();
+    if (!drawn || window.__wholeplaceDrawn !== signature) {
+        window.__wholeplaceDrawn = signature;
+        window.__wholeplaceSince = now;
+        return false;
+    }
+    return now - window.__wholeplaceSince >= 600;
+}"""
+
+
 def wait_until_drawn(page, timeout_ms: float = 30_000) -> None:
-    """Wait until the script run has finished and its charts are drawn."""
+    """Wait until the script run has finished and its charts and tables are drawn."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_function(
         """() => {
@@ -116,10 +141,9 @@ def wait_until_drawn(page, timeout_ms: float = 30_000) -> None:
         }""",
         timeout=timeout_ms,
     )
-    for chart in page.locator('[data-testid="stVegaLiteChart"]:visible').all():
-        chart.locator("canvas, svg").first.wait_for(timeout=timeout_ms)
     # Code blocks and fonts arrive in lazily loaded chunks.
     page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    page.wait_for_function(_SETTLED, polling=100, timeout=timeout_ms)
 
 
 def fit_to_content(page, minimum: int = 900, maximum: int = 8000) -> None:
@@ -130,6 +154,7 @@ def fit_to_content(page, minimum: int = 900, maximum: int = 8000) -> None:
             const block = document.querySelector('[data-testid="stMainBlockContainer"]');
             if (!block) return 0;
             const bottoms = Array.from(block.querySelectorAll('[data-testid="stElementContainer"]'))
+                .filter(e => e.checkVisibility ? e.checkVisibility() : e.offsetParent !== null)
                 .map(e => e.getBoundingClientRect().bottom);
             return Math.ceil(Math.max(0, ...bottoms)) + 48;
         }"""
@@ -137,7 +162,6 @@ def fit_to_content(page, minimum: int = 900, maximum: int = 8000) -> None:
     size = {"width": VIEWPORT["width"], "height": max(minimum, min(maximum, int(height)))}
     if size != page.viewport_size:
         page.set_viewport_size(size)
-        page.wait_for_timeout(300)
         wait_until_drawn(page)
 
 

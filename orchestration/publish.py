@@ -28,6 +28,8 @@ MARTS = [
     "savings_by_agency",
     "place_prevention_summary",
     "intervention_sensitivity",
+    "prevention_costs",
+    "method_parameters",
     "region_spend_by_function",
     "place_outcomes",
 ]
@@ -40,6 +42,8 @@ ORDER_BY = {
     "settlement_checks": '"check", settlement_id, place_code, financial_year, funding_line, detail',
     "prevention_savings": "place_code, intervention_id, benefit_id, financial_year",
     "intervention_cba": "place_code, intervention_id",
+    "prevention_costs": "place_code, intervention_id, financial_year",
+    "method_parameters": "confidence_grade",
     "savings_by_agency": "place_code, investing_agency, beneficiary_agency",
     "place_prevention_summary": "place_code, financial_year",
     "intervention_sensitivity": "place_code, intervention_id, varied_rate",
@@ -103,6 +107,23 @@ def check_summary(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     }
 
 
+def method_parameters(con: duckdb.DuckDBPyConnection) -> dict:
+    present = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'method_parameters'"
+    ).fetchone()[0]
+    if not present:
+        return {}
+    rows = con.execute(
+        "select confidence_grade, optimism_bias, discount_rate_first_30_years "
+        "from marts.method_parameters order by confidence_grade"
+    ).fetchall()
+    return {
+        "optimism_bias": {str(grade): bias for grade, bias, _ in rows},
+        "discount_rate": float(rows[0][2]) if rows else 0.035,
+    }
+
+
 def synthetic_inputs(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(
         con.execute(
@@ -135,6 +156,7 @@ def publish_snapshot(
         "inputs": input_accounting(con),
         "marts": export_marts(con, building),
         "checks": check_summary(con),
+        "parameters": method_parameters(con),
     }
     pause_before("manifest")
     (building / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))

@@ -14,11 +14,12 @@ MAX_PROBLEMS_PRINTED = 50
 def money(value: float | None) -> str:
     if value is None:
         return "-"
-    if abs(value) >= 1e9:
-        return f"£{value / 1e9:,.2f}bn"
-    if abs(value) >= 1e6:
-        return f"£{value / 1e6:,.1f}m"
-    return f"£{value:,.0f}"
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    if value >= 1e9:
+        return f"{sign}£{value / 1e9:,.2f}bn"
+    if value >= 1e6:
+        return f"{sign}£{value / 1e6:,.1f}m"
+    return f"{sign}£{value:,.0f}"
 
 
 def print_failure(result, layout: WarehouseLayout) -> None:
@@ -67,13 +68,17 @@ def print_prevention(con: duckdb.DuckDBPyConnection, snapshot) -> None:
     if not cba.exists():
         return
     print("\nPrevention business cases (present values, HM Treasury / GMCA method):")
+    places = (snapshot / "places.parquet").as_posix()
     rows = con.execute(
-        f"select place_code, count(*), sum(pv_costs_gbp), sum(pv_fiscal_gbp), "
-        f"sum(npv_gbp) from '{cba.as_posix()}' group by place_code order by place_code"
+        f"select p.place_name, count(*), sum(c.pv_costs_gbp), sum(c.pv_fiscal_gbp), "
+        f"sum(c.npv_gbp) from '{cba.as_posix()}' c join '{places}' p using (place_code) "
+        f"group by p.place_name order by p.place_name"
     ).fetchall()
     for place, count, costs, fiscal, npv in rows:
-        print(f"  {place}  {count} intervention(s)  costs {money(float(costs))}  "
-              f"fiscal benefits {money(float(fiscal))}  net present value {money(float(npv))}")
+        print(
+            f"  {place:<34} {count} intervention(s)  costs {money(float(costs))}  "
+            f"fiscal benefits {money(float(fiscal))}  net present value {money(float(npv))}"
+        )
 
 
 def print_summary(layout: WarehouseLayout, elapsed_seconds: float) -> None:

@@ -100,16 +100,20 @@ def test_build_reads_the_inbox_and_absent_feeds_are_empty(tmp_path, capsys):
     assert "oflog_adult_social_care_measures.csv -> outcomes -> outcomes: 6,376 loaded" in out
     published = warehouse / "published"
     con = duckdb.connect()
-    spend = con.sql(f"select count(*) from '{published}/region_spend_by_function.parquet'")
+    spend = con.execute(f"select count(*) from '{published}/region_spend_by_function.parquet'")
     assert spend.fetchone()[0] == 0  # no regional_spend/ folder: an empty mart, not a failure
-    outcomes = con.sql(f"select count(*) from '{published}/place_outcomes.parquet'").fetchone()[0]
+    outcomes = con.execute(f"select count(*) from '{published}/place_outcomes.parquet'").fetchone()[
+        0
+    ]
     assert outcomes > 0
     work = duckdb.connect(str(warehouse / "work" / "wholeplace.duckdb"), read_only=True)
-    files = work.sql("select file, adapter, target, rows_loaded from raw.inbox_files order by 1")
+    files = work.execute(
+        "select file, adapter, target, rows_loaded from raw.inbox_files order by 1"
+    )
     assert files.fetchall() == [
         ("inbox/oflog_adult_social_care_measures.csv", "outcomes", "outcomes", 6_376),
     ]
-    sources = work.sql("select distinct source_file from raw.outcomes").fetchall()
+    sources = work.execute("select distinct source_file from raw.outcomes").fetchall()
     assert sources == [("inbox/oflog_adult_social_care_measures.csv",)]
     work.close()
 
@@ -126,7 +130,7 @@ def test_build_merges_a_lookup_from_the_inbox(tmp_path, capsys):
     warehouse = tmp_path / "warehouse"
     assert run_build(feeds, warehouse, "2024-25") == 0
     work = duckdb.connect(str(warehouse / "work" / "wholeplace.duckdb"), read_only=True)
-    files = work.sql("select file, adapter, target, rows_loaded from raw.inbox_files")
+    files = work.execute("select file, adapter, target, rows_loaded from raw.inbox_files")
     assert files.fetchall() == [("inbox/lad_to_cauth_may2025.csv", "ons_lookup", "membership", 128)]
     work.close()
 

@@ -4,6 +4,7 @@ found, and where the data comes from under which licence."""
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import charts, ui
@@ -17,6 +18,32 @@ def _day(stamp: object) -> str:
     except ValueError:
         return str(stamp or "unknown")
     return f"{when.day} {when:%b %Y}"
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip().replace("`", "") for cell in line.strip().strip("|").split("|")]
+
+
+def _sources(text: str) -> tuple[str, pd.DataFrame, str]:
+    """DATA_SOURCES.md as the text before its table, the table, and the text after it."""
+    lines = text.splitlines()[1:]  # the page has its own heading
+    rows = [i for i, line in enumerate(lines) if line.lstrip().startswith("|")]
+    if len(rows) < 3:
+        return "\n".join(lines), pd.DataFrame(), ""
+    first, last = rows[0], rows[-1]
+    header = [h[:1].upper() + h[1:] for h in _cells(lines[first])]
+    body = [_cells(lines[i]) for i in rows[2:] if len(_cells(lines[i])) == len(header)]
+    return (
+        "\n".join(lines[:first]),
+        pd.DataFrame(body, columns=header),
+        "\n".join(lines[last + 1 :]),
+    )
+
+
+def _source_line(row: tuple) -> str:
+    """A table row (files, what, publisher and licence, use) as one readable bullet."""
+    files, what, licence, use = (list(row) + ["", "", "", ""])[:4]
+    return f"- **{what[:1].upper()}{what[1:]}**: {licence}. Use: {use}. Files: `{files}`."
 
 
 def render(page: ui.Page) -> None:
@@ -65,7 +92,12 @@ def render(page: ui.Page) -> None:
     st.subheader("Data sources and licences")
     st.caption(charts.BOUNDARIES_CREDIT)
     if SOURCES_DOC.is_file():
-        st.markdown(SOURCES_DOC.read_text(encoding="utf-8").split("\n", 1)[-1])
+        before, sources, after = _sources(SOURCES_DOC.read_text(encoding="utf-8"))
+        st.markdown(before)
+        if not sources.empty:
+            st.markdown("\n".join(_source_line(row) for row in sources.itertuples(index=False)))
+            ui.downloads(sources, "data_sources")
+        st.markdown(after)
     else:
         st.caption("The list of sources is in `DATA_SOURCES.md` in the repository.")
 

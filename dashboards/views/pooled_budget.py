@@ -14,12 +14,22 @@ DEFAULT_YEAR = "2025-26"
 BASES = {"nominal": "Cash (nominal)", "real": "Real terms"}
 
 
+GROUPS = {"pillar": "Pillar", "department": "Department"}
+COLUMNS = {"pillar": "pillar", "department": "department_name"}
+
+
 def _over_the_years(snap, place: str, basis: str, label: str) -> None:
-    """The pot by pillar in every settlement year, in total or per head."""
-    frame = snap.pot_by_year(place)
-    years = list(dict.fromkeys(frame["financial_year"]))
+    """The pot by pillar or department in every settlement year, in total or per head."""
     st.subheader("The pot over the settlement years")
-    range_col, head_col = st.columns([3, 2])
+    range_col, by_col, head_col = st.columns([3, 2, 2])
+    with by_col:
+        by = ui.choose(
+            "by", "Stack by", list(GROUPS), "pillar", widget=st.radio, horizontal=True,
+            format_func=GROUPS.get,
+        )  # fmt: skip
+    frame = snap.pot_by_year(place, by)
+    column = COLUMNS[by]
+    years = list(dict.fromkeys(frame["financial_year"]))
     with range_col:
         first, last = ui.choose_range("years", "Financial years", years, (years[0], years[-1]))
     with head_col:
@@ -27,23 +37,26 @@ def _over_the_years(snap, place: str, basis: str, label: str) -> None:
     value = f"pot_gbp_{basis}"
     shown = (
         frame[frame["financial_year"].isin(ui.years_between(years, first, last))]
-        .groupby(["financial_year", "pillar"], as_index=False)
+        .groupby(["financial_year", column], as_index=False)
         .agg({value: "sum", "population": "max", "is_synthetic": "any"})
     )
     if per_head:
         shown[f"{value}_per_head"] = shown[value] / shown["population"]
-        shown = shown.drop(columns=[value])
         value = f"{value}_per_head"
-    st.caption(f"£{' per head' if per_head else ''}, {label}; pillars stacked.")
-    shown = shown[["financial_year", "pillar", value, "population", "is_synthetic"]]
+    st.caption(f"£{' per head' if per_head else ''}, {label}; {by}s stacked.")
+    shown = shown[["financial_year", column, value, "population", "is_synthetic"]]
     ui.chart_with_table(
         charts.stacked_columns(
-            shown, "financial_year", value, "pillar", "Pillar",
-            domain=sorted(frame["pillar"].unique()),
-        ),
+            shown,
+            "financial_year",
+            value,
+            column,
+            GROUPS[by],
+            domain=sorted(frame[column].unique()),
+        ),  # fmt: skip
         ui.shown(shown, snap.price_base_year),
-        f"pot_by_year_{place}_{basis}{'_per_head' if per_head else ''}",
-    )  # fmt: skip
+        f"pot_by_year_{by}_{place}_{basis}{'_per_head' if per_head else ''}",
+    )
 
 
 def render(page: ui.Page) -> None:

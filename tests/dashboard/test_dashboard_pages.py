@@ -13,6 +13,7 @@ from dashboard_helpers import (
     METHOD,
     OVERVIEW,
     PAGES,
+    POOLED,
     PREVENTION,
     assert_clean,
     expected_pot,
@@ -233,6 +234,13 @@ def test_prevention_bad_year_range_falls_back(warehouse: Path, years: str) -> No
     assert any("not in this snapshot" in i.value for i in at.info)
 
 
+def test_prevention_unknown_intervention_falls_back_to_all(warehouse: Path) -> None:
+    at = run_app(PREVENTION, intervention="WY-ES1")  # West Yorkshire's, not Greater Manchester's
+    assert_clean(at)
+    assert at.selectbox(key="filter_intervention").value == "all"
+    assert any("not in this snapshot" in i.value for i in at.info)
+
+
 def test_prevention_place_without_interventions(warehouse: Path) -> None:
     at = run_app(PREVENTION, place=LCR)
     assert_clean(at)
@@ -248,6 +256,30 @@ def test_pages_without_prevention_marts(
     at = run_app(page)
     assert_clean(at)
     assert any("not published" in t.value.lower() for t in [*at.info, *at.metric, *at.caption])
+
+
+# --- Pooled budget over the years -----------------------------------------------------------
+
+
+def test_pot_over_the_years_by_pillar(warehouse: Path) -> None:
+    at = run_app(POOLED, place=GM)
+    assert_clean(at)
+    yearly = table(at, "Population").groupby("Financial year")["Pot, cash (£)"].sum()
+    for year in ("2024-25", "2025-26"):
+        assert yearly[year] == pytest.approx(expected_pot(warehouse, GM, year))
+
+
+def test_pot_over_the_years_by_department_per_head_real(warehouse: Path) -> None:
+    at = run_app(POOLED, place=GM, by="department", per_head="yes", prices="real",
+                 years="2025-26..2025-26")  # fmt: skip
+    assert_clean(at)
+    shown = table(at, "Population")
+    assert shown["Financial year"].unique().tolist() == ["2025-26"]
+    assert "Department for Transport" in shown["Department"].tolist()
+    column = "Pot, real, 2024-25 prices per head (£)"
+    assert shown[column].sum() == pytest.approx(
+        expected_pot(warehouse, GM, "2025-26", "real") / 2_900_000
+    )
 
 
 # --- Compare places --------------------------------------------------------------------------
@@ -322,6 +354,7 @@ def test_data_quality_page_lists_checks_and_sources(warehouse: Path) -> None:
     assert results["Rows"].sum() == 4
     assert results["Status"].iloc[0] == "fail"  # failures first
     assert any("Crown copyright" in c.value for c in at.caption)
+    assert any("Open Government Licence" in m.value for m in at.markdown)
 
 
 # --- the real demo build ---------------------------------------------------------------------
