@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-LOOKUPS = Path(__file__).parent / "lookups"
-AUTHORITIES_DIR = Path(__file__).resolve().parents[1] / "demo" / "sources"
-AUTHORITIES = AUTHORITIES_DIR / "mysociety_uk_local_authorities.csv"
+# The mySociety files, bundled with the demo's other public sources (see DATA_SOURCES.md).
+LOOKUPS = Path(__file__).resolve().parents[1] / "demo" / "sources"
+AUTHORITIES = LOOKUPS / "mysociety_uk_local_authorities.csv"
 DEFAULT_PRICE_BASE = "2024-25"
 
 

@@ -2,6 +2,7 @@
 tests run by `dbt build` and shown as asset checks."""
 
 import json
+import shutil
 import os
 
 from dagster import AssetExecutionContext
@@ -38,4 +39,10 @@ def warehouse_models(
 ):
     # profiles.yml reads the working database's path from the environment.
     os.environ["WHOLEPLACE_DUCKDB_PATH"] = str(settings.layout.database)
-    yield from dbt.cli(["build", "--vars", dbt_vars(settings)], context=context).stream()
+    # dbt's run artifacts live with the warehouse they describe and are replaced each build,
+    # so the repository's target/ holds only the manifest and builds of two warehouses never mix.
+    target = settings.layout.work_dir / "dbt-target"
+    shutil.rmtree(target, ignore_errors=True)
+    yield from dbt.cli(
+        ["build", "--vars", dbt_vars(settings)], context=context, target_path=target
+    ).stream()

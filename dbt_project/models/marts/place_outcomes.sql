@@ -41,10 +41,17 @@ tiers as (
     group by outcomes.indicator_id, outcomes.period, outcomes.breakdown
 ),
 
+-- Sums are taken over exact decimals, so the same inputs give the same figures to the last digit
+-- whatever order the database adds them in.
 area_values as (
     select
         outcomes.*,
-        area_population.population
+        area_population.population,
+        cast(outcomes.value as decimal(24, 8)) * cast(area_population.population as decimal(14, 0))
+            as weighted_value,
+        case when outcomes.value is not null then area_population.population end as weight,
+        cast(outcomes.numerator as decimal(38, 12)) as numerator_exact,
+        cast(outcomes.denominator as decimal(38, 12)) as denominator_exact
     from outcomes
     inner join areas
         on outcomes.area_code = areas.area_code
@@ -77,17 +84,16 @@ place_values as (
         max(area_values.data_provenance) as data_provenance,
         case
             when max(area_values.aggregation) = 'ratio'
-                then sum(area_values.numerator) / nullif(sum(area_values.denominator), 0)
+                then cast(sum(area_values.numerator_exact) as double)
+                    / nullif(cast(sum(area_values.denominator_exact) as double), 0)
                     * max(area_values.value_multiplier)
-            else sum(area_values.value * area_values.population)
-                / nullif(sum(case when area_values.value is not null
-                    then area_values.population end), 0)
+            else cast(sum(area_values.weighted_value) as double)
+                / nullif(cast(sum(area_values.weight) as double), 0)
         end as place_value,
         count(area_values.value) as members_reporting,
-        count(area_values.value) - count(area_values.value * area_values.population)
+        count(area_values.value) - count(area_values.weighted_value)
             as members_without_population,
-        sum(case when area_values.value is not null then area_values.population end)
-            as population_covered,
+        sum(area_values.weight) as population_covered,
         max(case when area_values.is_synthetic then 1 else 0 end) = 1 as is_synthetic
     from area_values
     inner join area_place
@@ -110,11 +116,11 @@ computed_england as (
         breakdown,
         case
             when max(aggregation) = 'ratio'
-                then sum(numerator) / nullif(sum(denominator), 0) * max(value_multiplier)
-            else sum(value * population)
-                / nullif(sum(case when value is not null then population end), 0)
+                then cast(sum(numerator_exact) as double)
+                    / nullif(cast(sum(denominator_exact) as double), 0) * max(value_multiplier)
+            else cast(sum(weighted_value) as double) / nullif(cast(sum(weight) as double), 0)
         end as value,
-        count(value * population) as areas_weighted
+        count(weighted_value) as areas_weighted
     from area_values
     group by indicator_id, period, breakdown
 ),
