@@ -118,13 +118,6 @@ def test_build_reads_the_inbox_and_absent_feeds_are_empty(tmp_path, capsys):
     work.close()
 
 
-@pytest.mark.xfail(
-    reason="any replaced reference table (reference/<table>.csv, or a lookup in inbox/) stops "
-    "the dbt step: the reference_table macro drops the seed dependency, so dagster-dbt sees "
-    "stg_reference__membership before its seed. Fix: `{%- do ref(name) -%}` in the override "
-    "branch of macros/reference_table.sql (checked on a copy of the repository).",
-    strict=False,
-)
 def test_build_merges_a_lookup_from_the_inbox(tmp_path, capsys):
     feeds = feeds_with_inbox(tmp_path, [MAY_2025])
     warehouse = tmp_path / "warehouse"

@@ -2,8 +2,8 @@
 tests run by `dbt build` and shown as asset checks."""
 
 import json
-import shutil
 import os
+import shutil
 
 from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
