@@ -195,6 +195,23 @@ def ranked_bars(
     )
 
 
+def category_bars(frame: pd.DataFrame, category: str, title: str, value: str) -> alt.Chart:
+    """One bar per category (a spending function, say), largest first, one colour."""
+    return (
+        alt.Chart(frame)
+        .mark_bar(color=OTHERS)
+        .encode(
+            y=alt.Y(f"{category}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+            x=alt.X(f"{value}:Q", axis=money_axis(frame[value])),
+            tooltip=[
+                alt.Tooltip(f"{category}:N", title=title),
+                alt.Tooltip(f"{value}:Q", title="£", format=",.2f"),
+            ],
+        )
+        .properties(height=bar_height(len(frame)), padding={"left": 8})
+    )
+
+
 def stacked_columns(
     frame: pd.DataFrame,
     x: str,

@@ -306,6 +306,12 @@ LABELS = {
     "npv_at_high_gbp": "NPV, rate 10 points higher (£)",
     "switching_deadweight": "Switching deadweight",
     "assumed_deadweight": "Assumed deadweight",
+    "release": "Release",
+    "region": "Region",
+    "cofog_function": "Function (COFOG)",
+    "price_base_year": "Price base",
+    "source_unit": "Source unit",
+    "data_provenance": "Source",
 }
 # Rates held as fractions; tables and downloads show them as percentages.
 PERCENTAGES = ("share_pooled", "gain_share_rate", "optimism_bias", "switching_deadweight",
@@ -324,6 +330,8 @@ def shown(frame: pd.DataFrame, price_base: str = "") -> pd.DataFrame:
         "pot_gbp_real": f"Pot, {real} (£)",
         "contribution_gbp_real": f"Contribution, {real} (£)",
         "contribution_per_head_real": f"Per head, {real} (£)",
+        "spend_gbp_real": f"Identifiable spending, {real} (£)",
+        "spend_per_head_real": f"Identifiable spending per head, {real} (£)",
     }
     for column in frame.columns:
         base = str(column).removesuffix("_per_head")

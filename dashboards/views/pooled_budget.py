@@ -1,8 +1,9 @@
 """Pooled budget: one city-region's pot in one financial year, and the checks on it."""
 
+import pandas as pd
 import streamlit as st
 
-from dashboards import charts, ui
+from dashboards import charts, data, ui
 from dashboards.formatting import (
     format_gbp,
     format_gbp_exact,
@@ -56,6 +57,68 @@ def _over_the_years(snap, place: str, basis: str, label: str) -> None:
         ),  # fmt: skip
         ui.shown(shown, snap.price_base_year),
         f"pot_by_year_{by}_{place}_{basis}{'_per_head' if per_head else ''}",
+    )
+
+
+REGIONAL_SPEND = "region_spend_by_function"
+
+
+def _source_caption(row: pd.Series, base: str) -> str:
+    """ "Source: PUBLISHER, TITLE (LICENCE), YEAR, £ per head, real terms (BASE prices)", from
+    the mart's own release, provenance ("kind: PUBLISHER RELEASE (file), LICENCE"), year and
+    price base columns."""
+    release, year = str(row["release"]), str(row["financial_year"])
+    provenance = str(row["data_provenance"] or "")
+    body, _, licence = provenance.partition(":")[2].strip().rpartition(", ")
+    publisher = body.partition(release)[0].strip() if release in body else ""
+    title = release.replace("CRA", "Country and Regional Analysis", 1)
+    base = str(row["price_base_year"] or base)
+    units = f"£ per head, real terms ({base} prices)"
+    if publisher and licence:
+        return f"Source: {publisher}, {title} ({licence}), {year}, {units}"
+    return f"Source: {provenance or release}, {year}, {units}"
+
+
+def _regional_spend(page: ui.Page, place: str, name: str) -> None:
+    """Real public spending per head in the place's region by function: context for the pot."""
+    snap = page.snap
+    st.subheader("Public spending in the region, by function")
+    if not snap.has(REGIONAL_SPEND):
+        st.info(
+            f"`{REGIONAL_SPEND}` is not published yet: it arrives with a later build of the "
+            "warehouse."
+        )
+        return
+    region = data.PLACE_REGIONS.get(place)
+    frame = snap.region_spend_by_function(region) if region else pd.DataFrame()
+    if frame.empty:
+        st.info(f"No regional spending by function is published for {name}'s region.")
+        return
+    page.flag_synthetic(frame)
+    row = frame.iloc[0]
+    cra_year = str(row["financial_year"])
+    st.caption(_source_caption(row, snap.price_base_year))
+    # Settlement years: the years the place has a pot in.
+    pots = list(dict.fromkeys(snap.pot_by_year(place)["financial_year"]))
+    settled = f" ({pots[0]} to {pots[-1]})" if pots else ""
+    st.caption(
+        f"Identifiable spending in {region}, the English region of {name}'s member areas. "
+        + (
+            f"Country and Regional Analysis years (to {cra_year}) do not overlap the "
+            f"settlement years{settled}, so this is context for the pot, not a comparison "
+            "with it."
+            if cra_year not in pots
+            else "Context for the pot: regional spending is not a like-for-like comparison."
+        )
+    )
+    shown = frame[
+        ["release", "financial_year", "region", "cofog_function", "spend_per_head_real",
+         "spend_gbp_real", "population", "source_unit", "data_provenance", "is_synthetic"]
+    ]  # fmt: skip
+    ui.chart_with_table(
+        charts.category_bars(shown, "cofog_function", "Function", "spend_per_head_real"),
+        ui.shown(shown, str(row["price_base_year"] or snap.price_base_year)),
+        f"region_spend_by_function_{place}_{cra_year}",
     )
 
 
@@ -162,6 +225,8 @@ def render(page: ui.Page) -> None:
         st.subheader("Contributions")
         st.caption("Each funding line's share that goes into the pot, in cash and real terms.")
         ui.table(ui.shown(contributions, base), f"contributions_{place}_{year}")
+
+    _regional_spend(page, place, names[place])
 
     st.subheader("Settlement checks")
     checks = snap.settlement_checks_for(place)

@@ -51,6 +51,26 @@ DEPARTMENTS = {
 }
 
 
+# HM Treasury Country and Regional Analysis layout, synthetic test data:
+# (region, region code, population, year, department, COFOG function, identifiable, type, £ real)
+REGIONS = {
+    "North West": ("E12000002", 7_000_000),
+    "Yorkshire and The Humber": ("E12000003", 5_000_000),
+}
+REGIONAL_SPEND = [
+    (region, year, dept, function, ident, stype, amount)
+    for region in REGIONS
+    for year, amount in (("2016-17", "700000000.00"), ("2017-18", "770000000.00"))
+    for dept, function, ident, stype in (
+        ("DFE", "9. Education", "identifiable", "current"),
+        ("DFE", "9. Education", "identifiable", "capital"),
+        ("DHSC", "7. Health", "identifiable", "current"),
+        ("DHSC", "7. Health", "non-identifiable", "current"),
+        ("DFT", "4. Economic affairs", "identifiable", "capital"),
+    )
+]
+
+
 def _start(year: str) -> int:
     return int(year[:4])
 
@@ -162,6 +182,39 @@ def _marts(scale: Decimal, synthetic: bool) -> dict[str, pa.Table]:
         )
         for c in checks
     ]
+    regional = [
+        {
+            "release": "CRA 2018",
+            "financial_year": year,
+            "financial_year_start": _start(year),
+            "region": region,
+            "region_code": REGIONS[region][0],
+            "department": dept,
+            "cofog_function": function,
+            "cofog_subfunction": None,
+            "hmt_function": None,
+            "hmt_subfunction": None,
+            "spend_type": stype,
+            "identifiable": ident,
+            "sector": "CG",
+            "amount_gbp_nominal": Decimal(amount),
+            "amount_gbp_real": Decimal(amount) * (i + 1),
+            "price_base_year": "2024-25",
+            "population": REGIONS[region][1],
+            "population_basis": "synthetic test data",
+            "amount_per_head_real": (Decimal(amount) * (i + 1) / REGIONS[region][1]).quantize(
+                Decimal("0.0001")
+            ),
+            "segments": 1,
+            "source_unit": "£ thousands",
+            "price_basis": "nominal",
+            "accounting_basis": "accruals",
+            "data_provenance": "synthetic: Test Publisher CRA 2018 (synthetic_test_data.csv), "
+            "test licence",
+            "is_synthetic": synthetic,
+        }
+        for i, (region, year, dept, function, ident, stype, amount) in enumerate(REGIONAL_SPEND)
+    ]
     places = [
         {"place_code": p, "place_name": n, "first_year": "2015-16", "last_year": "2029-30"}
         for p, n in NAMES.items()
@@ -211,6 +264,18 @@ def _marts(scale: Decimal, synthetic: bool) -> dict[str, pa.Table]:
                 difference_gbp=MONEY, detail=text,
             ),
         ),
+        "region_spend_by_function": _table(
+            regional,
+            schema(
+                release=text, financial_year=text, financial_year_start=year_int, region=text,
+                region_code=text, department=text, cofog_function=text, cofog_subfunction=text,
+                hmt_function=text, hmt_subfunction=text, spend_type=text, identifiable=text,
+                sector=text, amount_gbp_nominal=MONEY, amount_gbp_real=MONEY,
+                price_base_year=text, population=count, population_basis=text,
+                amount_per_head_real=pa.decimal128(18, 4), segments=year_int, source_unit=text,
+                price_basis=text, accounting_basis=text, data_provenance=text, is_synthetic=flag,
+            ),
+        ),
         "places": _table(
             places, schema(place_code=text, place_name=text, first_year=text, last_year=text)
         ),
@@ -224,9 +289,10 @@ PREVENTION_MARTS = (
     "prevention_savings", "intervention_cba", "savings_by_agency", "place_prevention_summary",
     "intervention_sensitivity",
 )  # fmt: skip
+REGIONAL_MARTS = ("region_spend_by_function",)
 # What `wholeplace build` publishes; `prevention_costs` (yearly costs per intervention) is not
 # in the published contract yet, so the default fake leaves it out.
-PUBLISHED_MARTS = CORE_MARTS + PREVENTION_MARTS
+PUBLISHED_MARTS = CORE_MARTS + PREVENTION_MARTS + REGIONAL_MARTS
 
 
 def write_snapshot(

@@ -14,6 +14,7 @@ from dashboard_helpers import (
     expected_pot,
     metric,
     parquet,
+    table,
 )
 from dashboard_helpers import run_app as _run_app
 from fake_snapshot import GM, LCR, WY, write_snapshot
@@ -169,6 +170,9 @@ def test_unpublished_mart_is_announced_not_raised(
     at = run_app()
     assert_clean(at)
     assert any("settlement_checks" in i.value and "not published yet" in i.value for i in at.info)
+    assert any(
+        "region_spend_by_function" in i.value and "not published yet" in i.value for i in at.info
+    )
     assert metric(at, "Pot (cash)") == format_gbp(expected_pot(tmp_path, GM, "2025-26"))
 
 
@@ -181,3 +185,31 @@ def test_a_new_publish_is_picked_up_without_restart(warehouse: Path) -> None:
     after = metric(at, "Pot (cash)")
     assert after != before
     assert after == format_gbp(expected_pot(warehouse, GM, "2025-26"))
+
+
+def test_regional_spend_by_function_is_labelled_and_equals_the_parquet(warehouse: Path) -> None:
+    at = run_app(place=GM)
+    assert_clean(at)
+    assert "Public spending in the region, by function" in [h.value for h in at.subheader]
+    captions = [c.value for c in at.caption]
+    # The caption is built from the mart's own release, provenance, year and price base.
+    assert (
+        "Source: Test Publisher, Country and Regional Analysis 2018 (test licence), 2017-18, "
+        "£ per head, real terms (2024-25 prices)"
+    ) in captions
+    assert any("do not overlap the settlement years" in c and "North West" in c for c in captions)
+    shown = table(at, "Function (COFOG)")
+    assert set(shown["Financial year"]) == {"2017-18"}
+    per_head = shown.set_index("Function (COFOG)")[
+        "Identifiable spending per head, real, 2024-25 prices (£)"
+    ]
+    for function in ("9. Education", "7. Health"):
+        expected = parquet_scalar(
+            warehouse,
+            "SELECT SUM(amount_per_head_real) FROM region_spend_by_function WHERE region = ? "
+            "AND financial_year = ? AND cofog_function = ? AND identifiable = 'identifiable'",
+            "North West",
+            "2017-18",
+            function,
+        )
+        assert per_head[function] == pytest.approx(expected)
