@@ -20,7 +20,7 @@ from orchestration.resources import WholeplaceSettings
 def published_snapshot(context: AssetExecutionContext, settings: WholeplaceSettings):
     with settings.connect() as con:
         folder = publish_snapshot(
-            con, settings.layout, context.run_id, settings.price_base_year, settings.feeds
+            con, settings.layout, context.run.run_id, settings.price_base_year, settings.feeds
         )
     say(context, f"published {folder.name} to {settings.layout.published}")
     return MaterializeResult(metadata={"snapshot": MetadataValue.path(str(folder))})
