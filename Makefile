@@ -44,14 +44,14 @@ dev: manifest
 	WHOLEPLACE_WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/dagster dev -m orchestration.definitions
 
 demo-feeds: install
-	$(BIN)/python -m orchestration.demo.build_reference_seeds
-	$(BIN)/python -m orchestration.demo.generate_demo_feeds
+	$(BIN)/python -m orchestration.tools.build_reference_seeds
+	$(BIN)/python -m orchestration.tools.generate_demo_feeds
 
 screenshot: build
-	$(BIN)/python -m dashboards.screenshot --warehouse $(WAREHOUSE) --out docs/overview.png
+	$(BIN)/python -m orchestration.tools.screenshot --warehouse $(WAREHOUSE) --out docs/overview.png
 
 bench: build
-	$(BIN)/python -m orchestration.bench.dashboard_render --warehouse $(WAREHOUSE)
+	$(BIN)/python -m benchmarks.dashboard_render --warehouse $(WAREHOUSE)
 
 clean:
 	rm -rf $(WAREHOUSE) dbt_project/target dbt_project/logs artifacts

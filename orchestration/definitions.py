@@ -1,4 +1,4 @@
-"""Assembles wholeplace's Dagster definitions; the pieces live in orchestration/assets."""
+"""Assembles wholeplace's Dagster definitions; the pieces live in orchestration/defs."""
 
 import sys
 from pathlib import Path
@@ -6,18 +6,19 @@ from pathlib import Path
 from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets.feeds import feed_assets
-from orchestration.assets.inbox import inbox_assets
-from orchestration.assets.publish import published_snapshot
-from orchestration.assets.warehouse import dbt_project, warehouse_models
-from orchestration.resources import WholeplaceSettings
+from orchestration.core.settings import Settings
+from orchestration.defs.feeds import feed_assets
+from orchestration.defs.inbox import inbox_assets
+from orchestration.defs.publish import published_snapshot
+from orchestration.defs.resources import WholeplaceSettings
+from orchestration.defs.warehouse import dbt_project, warehouse_models
 
 all_assets = [*feed_assets, warehouse_models, published_snapshot, *inbox_assets]
 
 
-def resources(settings: WholeplaceSettings | None = None) -> dict:
+def resources(settings: Settings | None = None) -> dict:
     return {
-        "settings": settings or WholeplaceSettings.from_environment(),
+        "settings": WholeplaceSettings.of(settings or Settings.from_environment()),
         # The dbt beside this Python, so a build works without the virtualenv on PATH.
         "dbt": DbtCliResource(
             project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))

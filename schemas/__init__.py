@@ -31,7 +31,7 @@ FEEDS: list[FeedContract] = [
     outcomes.CONTRACT,
 ]
 
-# inbox/: published files for the adapters (orchestration/assets/inbox.py), not a feed.
+# inbox/: published files for the adapters (orchestration/defs/inbox.py), not a feed.
 FEED_FOLDERS = {c.folder for c in FEEDS} | {"reference", "inbox"}
 
 

@@ -84,6 +84,9 @@ class FeedContract:
     file_name: str | None = None  # a fixed file name; None reads every .csv/.xlsx in the folder
     required_feed: bool = False
     row_problems: Severity = "block"  # what a row-level problem does to the build
+    # Feeds whose validated rows this feed's checks read (a pooling agreement's settlement):
+    # they are validated and loaded first.
+    depends_on: list[str] = field(default_factory=list)
     # Pandera checks on the typed frame; built with the reference data so codes can be checked.
     schema: Callable[[ValidationContext], pa.DataFrameSchema] | None = None
     # Checks that need a sentence of their own per row (e.g. an abolished code and its successor).

@@ -85,6 +85,7 @@ def schema(context: ValidationContext) -> pa.DataFrameSchema:
 
 CONTRACT = FeedContract(
     name="intervention_benefits",
+    depends_on=["interventions"],
     folder="interventions",
     file_name="intervention_benefits.csv",
     description="Benefit streams of prevention interventions, valued with the unit cost database",

@@ -108,6 +108,7 @@ def schema(context: ValidationContext) -> pa.DataFrameSchema:
 
 CONTRACT = FeedContract(
     name="intervention_costs",
+    depends_on=["interventions"],
     folder="interventions",
     file_name="intervention_costs.csv",
     description="What each prevention intervention costs in each financial year (cash pounds)",

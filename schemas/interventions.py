@@ -98,6 +98,7 @@ def schema(context: ValidationContext) -> pa.DataFrameSchema:
 
 CONTRACT = FeedContract(
     name="interventions",
+    depends_on=["allocations"],
     folder="interventions",
     file_name="interventions.csv",
     description="Prevention interventions: place, investing agency and the appraisal's first year",

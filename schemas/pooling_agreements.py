@@ -15,6 +15,7 @@ def schema(context: ValidationContext) -> pa.DataFrameSchema:
 
 CONTRACT = FeedContract(
     name="pooling_agreements",
+    depends_on=["settlements", "allocations"],
     folder="settlements",
     file_name="pooling_agreements.csv",
     description="The share of each funding line, in every member area, that goes into the pot",

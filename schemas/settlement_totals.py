@@ -49,6 +49,7 @@ def year_in_settlement(typed: pd.DataFrame, context: ValidationContext, contract
 
 CONTRACT = FeedContract(
     name="settlement_totals",
+    depends_on=["settlements"],
     folder="settlements",
     file_name="settlement_totals.csv",
     description="Announced totals per settlement and year, to reconcile the pot against",

@@ -5,8 +5,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.build import run_build
-from orchestration.paths import DEMO_FEEDS_DIR
+from orchestration.cli.build import run_build
+from orchestration.core.paths import DEMO_FEEDS_DIR
 
 
 @pytest.fixture(scope="session")

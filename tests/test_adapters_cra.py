@@ -8,9 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from orchestration.adapters import AdapterError, cra, recognise
-from orchestration.adapters.base import candidate_tables
-from orchestration.ingest_command import check
+from orchestration.core.adapt_files import check
+from orchestration.core.adapters import AdapterError, cra, recognise
+from orchestration.core.adapters.base import candidate_tables
 from schemas.common import ValidationContext
 
 REAL = Path(__file__).parent / "fixtures" / "real" / "CRA_2018_Database_for_Publication_rvsd.xlsx"

@@ -9,9 +9,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from orchestration.adapters import AdaptContext, AdapterError, deflators, recognise
-from orchestration.ingest_command import check
-from orchestration.paths import BUNDLED_REFERENCE_DIR
+from orchestration.core.adapt_files import check
+from orchestration.core.adapters import AdaptContext, AdapterError, deflators, recognise
+from orchestration.core.paths import BUNDLED_REFERENCE_DIR
 from schemas.common import ValidationContext
 
 REAL = Path(__file__).parent / "fixtures" / "real" / "gdp_deflators.csv"

@@ -9,10 +9,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.adapters import UnrecognisedFile, known_formats, recognise
-from orchestration.build import run_build
-from orchestration.cli import main
-from orchestration.paths import DEMO_FEEDS_DIR
+from orchestration.cli.build import run_build
+from orchestration.cli.main import main
+from orchestration.core.adapters import UnrecognisedFile, known_formats, recognise
+from orchestration.core.paths import DEMO_FEEDS_DIR
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 OFLOG = REAL / "oflog_adult_social_care_measures.csv"

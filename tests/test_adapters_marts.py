@@ -1,5 +1,5 @@
 """The marts built from the real files the demo ingests (regional_spend/cra_2018.csv and
-outcomes/oflog_adult_social_care_measures.csv, written by orchestration/demo/ingest_real_files.py):
+outcomes/oflog_adult_social_care_measures.csv, written by orchestration/tools/ingest_real_files.py):
 figures recomputed here straight from the published source files and the reference seeds."""
 
 from decimal import Decimal
@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from orchestration.paths import BUNDLED_REFERENCE_DIR
+from orchestration.core.paths import BUNDLED_REFERENCE_DIR
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from orchestration.adapters import AdaptContext, ons_lookup, recognise
-from orchestration.ingest_command import check
+from orchestration.core.adapt_files import check
+from orchestration.core.adapters import AdaptContext, ons_lookup, recognise
 from schemas.common import ValidationContext
 
 REAL = Path(__file__).parent / "fixtures" / "real"
@@ -122,7 +122,7 @@ def test_output_meets_the_membership_contract(from_scratch, bundled):
 
 def test_older_vintage_in_the_inbox_order_first(tmp_path):
     """Successive lookups are merged oldest first, whatever order they are given in."""
-    from orchestration.ingest_command import recognise_all
+    from orchestration.core.adapt_files import recognise_all
 
     items = recognise_all([MAY_2025, MAY_2024])
     assert [i.path.name for i in items] == [MAY_2024.name, MAY_2025.name]

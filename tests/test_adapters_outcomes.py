@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.adapters import AdaptContext, outcomes, recognise
-from orchestration.ingest import reference_context
-from orchestration.ingest_command import check
+from orchestration.core.adapt_files import check
+from orchestration.core.adapters import AdaptContext, outcomes, recognise
+from orchestration.core.load_feeds import reference_context
 
 REAL = Path(__file__).parent / "fixtures" / "real" / "oflog_adult_social_care_measures.csv"
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.adapters import AdaptContext, recognise, revenue_outturn
-from orchestration.adapters.base import UnrecognisedFile
-from orchestration.ingest import reference_context
-from orchestration.ingest_command import check
+from orchestration.core.adapt_files import check
+from orchestration.core.adapters import AdaptContext, recognise, revenue_outturn
+from orchestration.core.adapters.base import UnrecognisedFile
+from orchestration.core.load_feeds import reference_context
 
 SERVICES = ["edu", "trans", "csc", "asc", "phs", "hous", "cul", "env", "plan", "pol", "frs", "cen"]
 HEADER = (

@@ -10,10 +10,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from orchestration.adapters import recognise, unit_costs
-from orchestration.ingest import reference_context
-from orchestration.ingest_command import check
-from orchestration.paths import BUNDLED_REFERENCE_DIR
+from orchestration.core.adapt_files import check
+from orchestration.core.adapters import recognise, unit_costs
+from orchestration.core.load_feeds import reference_context
+from orchestration.core.paths import BUNDLED_REFERENCE_DIR
 
 REAL = Path(__file__).parent / "fixtures" / "real" / "gmca_unit_cost_database_v1_4.json"
 

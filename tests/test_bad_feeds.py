@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from orchestration.ingest import reference_context, validate_feed
+from orchestration.core.load_feeds import reference_context, validate_feed
 from schemas import contract_named
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "bad_feeds"

@@ -6,8 +6,8 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from orchestration.build import run_build
-from orchestration.cli import main
+from orchestration.cli.build import run_build
+from orchestration.cli.main import main
 
 # Greater Manchester's 2025-26 integrated settlement as quoted in the GOV.UK policy paper
 # (20 Dec 2024): the fund lines with amounts, RDEL and CDEL (shared/reference-data notes, sec. 1).

@@ -1,5 +1,5 @@
-from orchestration.cli import main
-from orchestration.paths import DEMO_FEEDS_DIR
+from orchestration.cli.main import main
+from orchestration.core.paths import DEMO_FEEDS_DIR
 
 
 def test_validate_a_good_file_exits_0(capsys):

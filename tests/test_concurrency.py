@@ -23,9 +23,9 @@ from test_faults import (
     published_state,
 )
 
-from dashboards.screenshot import serve
-from orchestration.build import BUILD_MARKER, BuildBusy, build_lock, leftover_processes
-from orchestration.paths import DEMO_FEEDS_DIR, REPO, WarehouseLayout
+from orchestration.cli.build import BUILD_MARKER, BuildBusy, build_lock, leftover_processes
+from orchestration.core.paths import DEMO_FEEDS_DIR, REPO, WarehouseLayout
+from orchestration.tools.screenshot import serve
 
 APP = REPO / "dashboards" / "app.py"
 DATA_PAGE = "views/data_sources.py"
@@ -143,8 +143,8 @@ def hold_lock_then_sleep(layout: WarehouseLayout) -> subprocess.Popen:
     code = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from orchestration.build import build_lock\n"
-        "from orchestration.paths import WarehouseLayout\n"
+        "from orchestration.cli.build import build_lock\n"
+        "from orchestration.core.paths import WarehouseLayout\n"
         "with build_lock(WarehouseLayout(Path(sys.argv[1]))):\n"
         "    print('locked', flush=True)\n"
         "    time.sleep(120)\n"

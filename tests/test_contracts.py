@@ -4,7 +4,7 @@ names file, row, column and value."""
 import pandas as pd
 import pytest
 
-from orchestration.ingest import reference_context
+from orchestration.core.load_feeds import reference_context
 from schemas import allocations, outturn, pooling_agreements, settlements
 from schemas.validate import validate_frames
 

@@ -1,9 +1,9 @@
-from orchestration.document_marts import OUTPUT, render
+from orchestration.tools.document_marts import OUTPUT, render
 
 
 def test_feeds_and_marts_doc_is_up_to_date():
     assert OUTPUT.read_text(encoding="utf-8") == render(), (
-        "docs/feeds_and_marts.md is stale: run python -m orchestration.document_marts"
+        "docs/feeds_and_marts.md is stale: run python -m orchestration.tools.document_marts"
     )
 
 

@@ -5,7 +5,7 @@ snapshot may be deleted at any time.
 The SIGKILL tests run `wholeplace build` as a subprocess and kill it at a point they observe:
 its progress lines on stdout (per feed during ingest, dbt's `N of M START` lines during dbt) or,
 inside the publish step, the pause that WHOLEPLACE_PAUSE_BEFORE=manifest|swap asks for (see
-orchestration.publish.pause_before; unset in normal use)."""
+orchestration.core.publish.pause_before; unset in normal use)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ import duckdb
 import pytest
 
 from dashboards.data import current_snapshot
-from orchestration.build import ensure_dbt_manifest, leftover_processes
-from orchestration.paths import DBT_PROJECT_DIR, DEMO_FEEDS_DIR, REPO, WarehouseLayout
+from orchestration.cli.build import ensure_dbt_manifest, leftover_processes
+from orchestration.core.paths import DBT_PROJECT_DIR, DEMO_FEEDS_DIR, REPO, WarehouseLayout
 
 BUILD_TIMEOUT = 240
 # Manifest entries that name the run rather than describe its data.
@@ -271,7 +271,7 @@ def test_a_stale_dbt_manifest_is_rebuilt(tmp_path, monkeypatch, capsys):
     shutil.copy(DBT_PROJECT_DIR / "target" / "manifest.json", old)
     os.utime(old, (time.time() - 3600, time.time() - 3600))
     (project / "models" / "marts" / "fault_probe.sql").write_text("select 1 as probe\n")
-    monkeypatch.setattr("orchestration.build.DBT_PROJECT_DIR", project)
+    monkeypatch.setattr("orchestration.cli.build.DBT_PROJECT_DIR", project)
 
     ensure_dbt_manifest()
     assert "dbt parse" in capsys.readouterr().out

@@ -8,9 +8,9 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from orchestration.build import run_build
-from orchestration.demo import generate_demo_interventions
-from orchestration.paths import BUNDLED_REFERENCE_DIR, DEMO_FEEDS_DIR
+from orchestration.cli.build import run_build
+from orchestration.core.paths import BUNDLED_REFERENCE_DIR, DEMO_FEEDS_DIR
+from orchestration.tools import generate_demo_interventions
 
 PREVENTION_MARTS = [
     "prevention_savings",

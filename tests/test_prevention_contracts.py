@@ -4,7 +4,7 @@ reference tables the method reads: each rule rejects what it should, naming file
 import pandas as pd
 import pytest
 
-from orchestration.ingest import reference_context
+from orchestration.core.load_feeds import reference_context
 from schemas import intervention_benefits, intervention_costs, interventions, reference
 from schemas.validate import validate_frames
 

@@ -5,8 +5,8 @@ import json
 import duckdb
 import pytest
 
-from orchestration.paths import WarehouseLayout
-from orchestration.publish import prune_snapshots, publish_snapshot, swap_symlink
+from orchestration.core.paths import WarehouseLayout
+from orchestration.core.publish import prune_snapshots, publish_snapshot, swap_symlink
 
 
 @pytest.fixture

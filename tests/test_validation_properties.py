@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orchestration.ingest import reference_context
+from orchestration.core.load_feeds import reference_context
 from schemas import allocations
 from schemas.validate import validate_frames
 

@@ -15,7 +15,14 @@ from fake_snapshot import GM, WY, write_snapshot
 
 from dashboards.formatting import format_gbp, format_gbp_short
 from dashboards.pages import PAGES as NAVIGATION
-from dashboards.screenshot import CHROMIUM, ROOT, open_browser, serve, shoot, wait_until_drawn
+from orchestration.tools.screenshot import (
+    CHROMIUM,
+    ROOT,
+    open_browser,
+    serve,
+    shoot,
+    wait_until_drawn,
+)
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"

@@ -1,0 +1,87 @@
+"""`wholeplace build`: run the whole asset graph in this process, then say what happened.
+
+The terminal gets progress lines, the rows read / loaded / set aside, and, when a check blocks
+the build, the sentences that say what to fix. Dagster's and dbt's own output and any stack
+trace go to a log file in the warehouse (named on the terminal), unless --verbose."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from orchestration.cli.output import (
+    EXIT_BLOCKED,
+    EXIT_OK,
+    complain,
+    configure_progress_output,
+    errors_to_log,
+    say,
+)
+from orchestration.core.dbt_manifest import ensure_dbt_manifest
+from orchestration.core.errors import BuildBusy, UsageError
+from orchestration.core.lock import build_lock
+from orchestration.core.paths import WarehouseLayout
+from orchestration.core.settings import DEFAULT_PRICE_BASE, Settings
+
+LOGS_KEPT = 10
+
+
+def run_build(
+    feeds: Path | str,
+    warehouse: Path | str,
+    price_base_year: str = DEFAULT_PRICE_BASE,
+    verbose: bool = False,
+) -> int:
+    settings = Settings(Path(feeds), Path(warehouse), price_base_year)
+    if not settings.feeds.is_dir():
+        raise UsageError(f"the feeds directory {settings.feeds} does not exist")
+    configure_progress_output(verbose)
+    layout = settings.layout
+    say(f"wholeplace build: feeds {settings.feeds} -> warehouse {layout.root}")
+    try:
+        with build_lock(layout):
+            return _build(settings, layout, verbose)
+    except BuildBusy as busy:
+        complain(str(busy))
+        return EXIT_BLOCKED
+
+
+def _log_file(layout: WarehouseLayout) -> Path:
+    layout.logs_dir.mkdir(parents=True, exist_ok=True)
+    for old in sorted(layout.logs_dir.glob("build-*.log"))[:-LOGS_KEPT]:
+        old.unlink(missing_ok=True)
+    return layout.logs_dir / f"build-{time.strftime('%Y%m%dT%H%M%S')}.log"
+
+
+def _build(settings: Settings, layout: WarehouseLayout, verbose: bool) -> int:
+    log_file = _log_file(layout)
+    if not verbose:
+        say(f"  Dagster and dbt log to {log_file}")
+    started = time.monotonic()
+    with errors_to_log(log_file, verbose):
+        ensure_dbt_manifest()
+        result = _materialize(settings, verbose)
+    elapsed = time.monotonic() - started
+    from orchestration.cli.summary import print_failure, print_summary
+
+    if not result.success:
+        print_failure(result, layout, log_file)
+        return EXIT_BLOCKED
+    print_summary(layout, elapsed)
+    return EXIT_OK
+
+
+def _materialize(settings: Settings, verbose: bool):
+    from dagster import DagsterInstance, materialize
+
+    from orchestration.definitions import all_assets, resources
+
+    level = "DEBUG" if verbose else "INFO"  # to the terminal with --verbose, else the log file
+    with DagsterInstance.ephemeral() as instance:
+        return materialize(
+            all_assets,
+            resources=resources(settings),
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+        )

@@ -1,0 +1,120 @@
+"""What `wholeplace build` prints at the end: a short summary a finance officer can read."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+from orchestration.core.paths import WarehouseLayout
+
+MAX_PROBLEMS_PRINTED = 50
+
+
+def money(value: float | None) -> str:
+    if value is None:
+        return "-"
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    if value >= 1e9:
+        return f"{sign}£{value / 1e9:,.2f}bn"
+    if value >= 1e6:
+        return f"{sign}£{value / 1e6:,.1f}m"
+    return f"{sign}£{value:,.0f}"
+
+
+def print_failure(result, layout: WarehouseLayout) -> None:
+    print("\nBUILD STOPPED: nothing was published; the previous snapshot (if any) is unchanged.")
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            continue
+        asset = "/".join(evaluation.asset_key.path)
+        problems = evaluation.metadata.get("problems")
+        count = evaluation.metadata.get("problem_count")
+        if problems is not None:
+            records = problems.value
+            total = count.value if count is not None else len(records)
+            print(f"\n{asset}: {total} problem(s)")
+            for record in records[:MAX_PROBLEMS_PRINTED]:
+                print(f"  - {_describe(record)}")
+            if total > MAX_PROBLEMS_PRINTED:
+                print(
+                    f"  ... and {total - MAX_PROBLEMS_PRINTED} more "
+                    "(run `wholeplace validate FEED FILE` for the full list)"
+                )
+        else:
+            print(
+                f"\ncheck failed: {asset} {evaluation.check_name}"
+                f"{': ' + evaluation.description if evaluation.description else ''}"
+            )
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.step_failure_data.error
+            message = error.message.strip().splitlines()[0] if error else "unknown error"
+            print(f"\nstep failed: {event.step_key}: {message}")
+
+
+def _describe(record: dict) -> str:
+    where = record["source_file"]
+    if record.get("source_row") is not None:
+        where += f" row {record['source_row']}"
+    if record.get("column_name"):
+        where += f", column {record['column_name']}"
+    action = "quarantined" if record.get("severity") == "quarantine" else "blocking"
+    return f"{where}: {record['message']} [rule: {record['rule']}; {action}]"
+
+
+def print_prevention(con: duckdb.DuckDBPyConnection, snapshot) -> None:
+    cba = snapshot / "intervention_cba.parquet"
+    if not cba.exists():
+        return
+    print("\nPrevention business cases (present values, HM Treasury / GMCA method):")
+    places = (snapshot / "places.parquet").as_posix()
+    rows = con.execute(
+        f"select p.place_name, count(*), sum(c.pv_costs_gbp), sum(c.pv_fiscal_gbp), "
+        f"sum(c.npv_gbp) from '{cba.as_posix()}' c join '{places}' p using (place_code) "
+        f"group by p.place_name order by p.place_name"
+    ).fetchall()
+    for place, count, costs, fiscal, npv in rows:
+        print(
+            f"  {place:<34} {count} intervention(s)  costs {money(float(costs))}  "
+            f"fiscal benefits {money(float(fiscal))}  net present value {money(float(npv))}"
+        )
+
+
+def print_summary(layout: WarehouseLayout, elapsed_seconds: float) -> None:
+    snapshot = layout.published.resolve()
+    manifest = json.loads((snapshot / "manifest.json").read_text())
+    con = duckdb.connect()
+    pooled = (snapshot / "pooled_budget.parquet").as_posix()
+    budget = (snapshot / "whole_place_budget.parquet").as_posix()
+    places, first, last = con.execute(
+        f"select count(distinct place_code), min(financial_year), max(financial_year) "
+        f"from '{budget}'"
+    ).fetchone()
+    print(f"\nPublished snapshot {snapshot.name} in {elapsed_seconds:.0f}s")
+    if manifest.get("synthetic_inputs"):
+        print("NOTE: the inputs include SYNTHETIC demo data; figures are illustrative.")
+    print(
+        f"Places: {places}; financial years {first} to {last}; "
+        f"prices in {manifest['price_base_year']} terms for real figures"
+    )
+    print("\nRows per input file (read = loaded + quarantined):")
+    for item in manifest["inputs"]:
+        print(
+            f"  {item['file']}: {item['rows_read']:,} read, {item['rows_loaded']:,} loaded, "
+            f"{item['rows_quarantined']:,} quarantined"
+        )
+    print("\nPooled budgets (nominal, all settlement years; resource and capital together):")
+    rows = con.execute(
+        f"select settlement_id, max(place_name), min(financial_year), max(financial_year), "
+        f"sum(contribution_gbp_nominal) from '{pooled}' group by settlement_id order by 1"
+    ).fetchall()
+    for settlement, place, year_from, year_to, total in rows:
+        print(f"  {settlement:<16} {place:<34} {year_from} to {year_to}  {money(float(total))}")
+    print_prevention(con, snapshot)
+    checks = manifest["checks"]
+    print(
+        f"\nSettlement checks: {checks['passed']} passed, {checks['warned']} warnings, "
+        f"{checks['failed']} failed"
+    )
+    print(f"Published to {layout.published}")

@@ -1,0 +1,238 @@
+"""Feed ingest without Dagster: read a feed's files, validate them against the contract, and load
+the good rows (plus the quarantine and the row accounting) into the working DuckDB database."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from orchestration.core.feed_files import UnreadableFile, files_in, read_as_text, refusal
+from orchestration.core.paths import BUNDLED_REFERENCE_DIR
+from schemas import FEED_FOLDERS, REFERENCE_CONTRACTS
+from schemas.common import FeedContract, Problem, ValidationContext
+from schemas.validate import LINEAGE, FeedResult, FileReport, parse, validate_frames
+
+SQL_TYPES = {
+    "text": "varchar",
+    "code": "varchar",
+    "financial_year": "varchar",
+    "money": "decimal(18, 2)",
+    "number": "double",
+    "rate": "double",
+    "integer": "bigint",
+    "date": "date",
+}
+
+
+SETTINGS_FILE = "wholeplace.toml"
+
+
+def feed_settings(feeds_dir: Path) -> dict:
+    """Per-feed settings from FEEDS/wholeplace.toml, e.g. [outturn] row_problems = "block"."""
+    path = feeds_dir / SETTINGS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{SETTINGS_FILE} cannot be read: {error}") from error
+
+
+def with_settings(contract: FeedContract, feeds_dir: Path) -> FeedContract:
+    chosen = feed_settings(feeds_dir).get(contract.name, {}).get("row_problems")
+    if chosen is None:
+        return contract
+    if chosen not in ("block", "quarantine"):
+        raise ValueError(
+            f"{SETTINGS_FILE}: [{contract.name}] row_problems must be 'block' or 'quarantine', "
+            f"not '{chosen}'"
+        )
+    return dataclasses.replace(contract, row_problems=chosen)
+
+
+def validate_feed(
+    contract: FeedContract, feeds_dir: Path, context: ValidationContext
+) -> FeedResult:
+    contract = with_settings(contract, feeds_dir)
+    texts, problems, reports = [], [], []
+    for feed_file in files_in(feeds_dir, contract.folder, contract.file_name):
+        report = FileReport(contract.name, feed_file.display_name, feed_file.sha256, 0)
+        reports.append(report)
+        refused = refusal(feed_file, feeds_dir)
+        if refused:
+            report.blocked = True
+            problems.append(
+                Problem(
+                    contract.name,
+                    feed_file.display_name,
+                    None,
+                    None,
+                    None,
+                    "refused_file",
+                    f"the file was not read: {refused}",
+                    "block",
+                )
+            )
+            continue
+        try:
+            text = read_as_text(feed_file)
+        except UnreadableFile as error:
+            report.blocked = True
+            problems.append(
+                Problem(
+                    contract.name,
+                    feed_file.display_name,
+                    None,
+                    None,
+                    None,
+                    "readable_file",
+                    str(error).split(": ", 1)[-1],
+                    "block",
+                )
+            )
+            continue
+        report.rows_read = len(text)
+        if text.attrs.get("encoding"):
+            problems.append(
+                Problem(
+                    contract.name,
+                    feed_file.display_name,
+                    None,
+                    None,
+                    None,
+                    "tolerated",
+                    f"the file is {text.attrs['encoding']} text, not UTF-8; it was read as "
+                    "Windows-1252 (a '£' from Excel); save as 'CSV UTF-8' to avoid this",
+                    "warn",
+                )
+            )
+        texts.append((feed_file.display_name, text))
+    loaded, quarantined, found = validate_frames(contract, texts, context)
+    problems += found
+    _count_rows(reports, loaded, quarantined, problems)
+    return FeedResult(contract, loaded, quarantined, problems, reports)
+
+
+def _count_rows(reports, loaded, quarantined, problems) -> None:
+    blocked_files = {p.file for p in problems if p.row is None and p.severity == "block"}
+    for report in reports:
+        report.rows_loaded = int((loaded["source_file"] == report.file).sum())
+        report.rows_quarantined = int((quarantined["source_file"] == report.file).sum())
+        report.blocked = report.blocked or report.file in blocked_files
+        if report.file in blocked_files:
+            # A file that cannot be used at all loads nothing: every row counts as set aside.
+            report.rows_quarantined = report.rows_read
+
+
+def unknown_feed_folders(feeds_dir: Path, known: set[str] | None = None) -> list[Problem]:
+    known = known or FEED_FOLDERS
+    return [
+        Problem(
+            "feeds",
+            path.name + "/",
+            None,
+            None,
+            path.name,
+            "known_feed_folder",
+            f"'{path.name}' is not a feed wholeplace knows; the feed folders are: "
+            f"{', '.join(sorted(known))}",
+            "block",
+        )
+        for path in sorted(feeds_dir.iterdir())
+        if path.is_dir() and not path.name.startswith(".") and path.name not in known
+    ]
+
+
+# --- reference data ---------------------------------------------------------------------------
+
+
+def bundled_reference(contract: FeedContract) -> pd.DataFrame:
+    text = pd.read_csv(
+        BUNDLED_REFERENCE_DIR / f"{contract.name}.csv", dtype=str, keep_default_na=False
+    )
+    text.insert(0, "source_row", range(1, len(text) + 1))
+    text.insert(0, "source_file", f"bundled reference/{contract.name}.csv")
+    for spec in contract.fields:
+        if spec.name not in text:
+            text[spec.name] = ""
+    typed, problems = parse(contract, text)
+    if problems:
+        raise RuntimeError(f"the bundled reference table {contract.name} is broken: {problems[0]}")
+    return typed
+
+
+def reference_context(feeds_dir: Path) -> tuple[ValidationContext, list[FeedResult]]:
+    """Bundled reference tables, each replaced by reference/<table>.csv where the feeds have one."""
+    context = ValidationContext()
+    overrides = []
+    for contract in REFERENCE_CONTRACTS:
+        if files_in(feeds_dir, contract.folder, contract.file_name):
+            result = validate_feed(contract, feeds_dir, context)
+            overrides.append(result)
+            context.reference[contract.name] = result.loaded
+        else:
+            context.reference[contract.name] = bundled_reference(contract)
+    return context, overrides
+
+
+def feed_context(con: duckdb.DuckDBPyConnection, feeds_dir: Path, needs: list[str]):
+    context, _ = reference_context(feeds_dir)
+    for table in needs:
+        context.feeds[table] = con.execute(f"select * from raw.{table}").df()
+    return context
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def write_raw_table(con: duckdb.DuckDBPyConnection, contract: FeedContract, rows: pd.DataFrame):
+    columns = [("source_file", "varchar"), ("source_row", "integer")] + [
+        (f.name, SQL_TYPES[f.kind]) for f in contract.fields
+    ]
+    con.execute("create schema if not exists raw")
+    definition = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns)
+    con.execute(f'create or replace table raw."{contract.table}" ({definition})')
+    if rows.empty:
+        return
+    as_text = rows[LINEAGE + contract.columns].astype(object).where(rows.notna(), None)
+    as_text = as_text.map(lambda v: None if v is None else str(v))
+    con.register("incoming_rows", as_text)
+    casts = ", ".join(f'cast("{name}" as {sql_type})' for name, sql_type in columns)
+    con.execute(f'insert into raw."{contract.table}" select {casts} from incoming_rows')
+    con.unregister("incoming_rows")
+
+
+def ensure_bookkeeping_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists raw")
+    con.execute(
+        """create table if not exists raw.quarantine (
+            feed varchar, source_file varchar, source_row integer, column_name varchar,
+            value varchar, rule varchar, message varchar, severity varchar)"""
+    )
+    con.execute(
+        """create table if not exists raw.feed_files (
+            feed varchar, file varchar, sha256 varchar, rows_read integer, rows_loaded integer,
+            rows_quarantined integer, blocked boolean)"""
+    )
+
+
+def record_result(con: duckdb.DuckDBPyConnection, result: FeedResult) -> None:
+    """Replace this feed's rows in the quarantine and row-accounting tables."""
+    ensure_bookkeeping_tables(con)
+    feed = result.contract.name
+    con.execute("delete from raw.quarantine where feed = ?", [feed])
+    con.execute("delete from raw.feed_files where feed = ?", [feed])
+    for p in result.problems:
+        record = p.as_record()
+        con.execute(
+            "insert into raw.quarantine values (?, ?, ?, ?, ?, ?, ?, ?)", list(record.values())
+        )
+    for f in result.files:
+        con.execute(
+            "insert into raw.feed_files values (?, ?, ?, ?, ?, ?, ?)",
+            [f.feed, f.file, f.sha256, f.rows_read, f.rows_loaded, f.rows_quarantined, f.blocked],
+        )

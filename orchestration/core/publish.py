@@ -1,0 +1,212 @@
+"""Publishing: every mart as one Parquet file plus a manifest, in a new snapshot folder, made
+visible by swapping the WAREHOUSE/published symlink in one atomic rename. A reader that resolves
+the symlink sees the previous complete snapshot or the new one, never a mix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import time
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+
+from orchestration.core.paths import REPO, WarehouseLayout
+
+MARTS = [
+    "places",
+    "whole_place_budget",
+    "pooled_budget",
+    "place_spend_by_service",
+    "settlement_checks",
+    "prevention_savings",
+    "intervention_cba",
+    "savings_by_agency",
+    "place_prevention_summary",
+    "intervention_sensitivity",
+    "prevention_costs",
+    "method_parameters",
+    "region_spend_by_function",
+    "place_outcomes",
+]
+SNAPSHOTS_KEPT = 3
+ORDER_BY = {
+    "places": "place_code",
+    "whole_place_budget": "place_code, financial_year, funding_line, budget_type",
+    "pooled_budget": "settlement_id, financial_year, funding_line, budget_type",
+    "place_spend_by_service": "place_code, financial_year, service_area",
+    "settlement_checks": '"check", settlement_id, place_code, financial_year, funding_line, detail',
+    "prevention_savings": "place_code, intervention_id, benefit_id, financial_year",
+    "intervention_cba": "place_code, intervention_id",
+    "prevention_costs": "place_code, intervention_id, financial_year",
+    "method_parameters": "confidence_grade",
+    "savings_by_agency": "place_code, investing_agency, beneficiary_agency",
+    "place_prevention_summary": "place_code, financial_year",
+    "intervention_sensitivity": "place_code, intervention_id, varied_rate",
+    "region_spend_by_function": "release, region, financial_year, department, cofog_function, "
+    "cofog_subfunction, hmt_function, hmt_subfunction, spend_type, identifiable, sector",
+    "place_outcomes": "place_code, indicator_id, period, breakdown",
+}
+
+
+def code_version() -> str:
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = "unknown"
+    return f"wholeplace {metadata.version('wholeplace')} ({commit})"
+
+
+def published_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts'"
+    ).fetchall()
+    present = {name for (name,) in rows}
+    return [m for m in MARTS if m in present] + sorted(present - set(MARTS))
+
+
+def export_marts(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, dict]:
+    marts = {}
+    for mart in published_marts(con):
+        target = folder / f"{mart}.parquet"
+        order = ORDER_BY.get(mart, "all")
+        con.execute(
+            f"copy (select * from marts.{mart} order by {order}) "
+            f"to '{target.as_posix()}' (format parquet, compression zstd)"
+        )
+        rows = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
+        marts[mart] = {"file": target.name, "rows": rows}
+    return marts
+
+
+def input_accounting(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    frame = con.execute(
+        "select feed, file, sha256, rows_read, rows_loaded, rows_quarantined "
+        "from raw.feed_files order by feed, file"
+    ).df()
+    return frame.to_dict("records")
+
+
+def check_summary(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    rows = con.execute("select status, count(*) from marts.settlement_checks group by status")
+    counts = dict(rows.fetchall())
+    return {
+        "passed": counts.get("pass", 0),
+        "warned": counts.get("warn", 0),
+        "failed": counts.get("fail", 0),
+    }
+
+
+def method_parameters(con: duckdb.DuckDBPyConnection) -> dict:
+    present = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'method_parameters'"
+    ).fetchone()[0]
+    if not present:
+        return {}
+    rows = con.execute(
+        "select confidence_grade, optimism_bias, discount_rate_first_30_years "
+        "from marts.method_parameters order by confidence_grade"
+    ).fetchall()
+    return {
+        "optimism_bias": {str(grade): bias for grade, bias, _ in rows},
+        "discount_rate": float(rows[0][2]) if rows else 0.035,
+    }
+
+
+def synthetic_inputs(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from raw.allocations where lower(data_provenance) like 'synthetic%'"
+        ).fetchone()[0]
+    )
+
+
+def publish_snapshot(
+    con: duckdb.DuckDBPyConnection,
+    layout: WarehouseLayout,
+    run_id: str,
+    price_base_year: str,
+    feeds_dir: Path,
+) -> Path:
+    """Write a complete snapshot beside the live one, then swap the symlink. Returns the folder."""
+    now = dt.datetime.now(dt.UTC)
+    layout.snapshots_dir.mkdir(parents=True, exist_ok=True)
+    final = layout.snapshots_dir / f"{now:%Y%m%dT%H%M%S}-{run_id[:8]}"
+    building = final.with_name(final.name + ".partial")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir()
+    manifest = {
+        "run_id": run_id,
+        "published_at": now.isoformat(timespec="seconds"),
+        "code_version": code_version(),
+        "price_base_year": price_base_year,
+        "feeds_dir": str(feeds_dir),
+        "synthetic_inputs": synthetic_inputs(con),
+        "inputs": input_accounting(con),
+        "marts": export_marts(con, building),
+        "checks": check_summary(con),
+        "parameters": method_parameters(con),
+    }
+    pause_before("manifest")
+    (building / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+    _fsync_folder(building)
+    building.rename(final)
+    pause_before("swap")
+    swap_symlink(layout.published, final)
+    prune_snapshots(layout)
+    return final
+
+
+PAUSE_VARIABLE = "WHOLEPLACE_PAUSE_BEFORE"
+PAUSE_SECONDS = 60
+
+
+def pause_before(stage: str) -> None:
+    """Fault-test hook, off unless WHOLEPLACE_PAUSE_BEFORE names the stage: the build says so on
+    stdout and waits there (up to a minute, then carries on) so a test can SIGKILL it at a known
+    point. Stages: `manifest` (the marts are in the .partial folder, the manifest is not written)
+    and `swap` (the snapshot folder is complete, the symlink still names the previous one)."""
+    if os.environ.get(PAUSE_VARIABLE) == stage:
+        print(f"wholeplace: pausing before {stage} ({PAUSE_VARIABLE})", flush=True)
+        time.sleep(PAUSE_SECONDS)
+
+
+def _fsync_folder(folder: Path) -> None:
+    for path in folder.iterdir():
+        with open(path, "rb") as f:
+            os.fsync(f.fileno())
+
+
+def swap_symlink(link: Path, target: Path) -> None:
+    if link.exists() and not link.is_symlink():
+        raise RuntimeError(f"{link} is a real folder, not wholeplace's snapshot link; move it away")
+    temporary = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(os.path.relpath(target, link.parent), target_is_directory=True)
+    os.replace(temporary, link)
+
+
+def prune_snapshots(layout: WarehouseLayout, keep: int = SNAPSHOTS_KEPT) -> None:
+    """Keep the newest few complete snapshots (readers may still hold an older one open) and
+    remove leftovers of builds that were killed while publishing."""
+    live = layout.published.resolve() if layout.published.is_symlink() else None
+    complete = sorted(
+        p for p in layout.snapshots_dir.iterdir() if p.is_dir() and not p.name.endswith(".partial")
+    )
+    for old in complete[:-keep]:
+        if old != live:
+            shutil.rmtree(old, ignore_errors=True)
+    for partial in layout.snapshots_dir.glob("*.partial"):
+        if partial.name.removesuffix(".partial") not in {p.name for p in complete}:
+            shutil.rmtree(partial, ignore_errors=True)

@@ -1,0 +1,49 @@
+"""The three things a build is told: which feeds to read, which warehouse to build, and the price
+base for real terms. Each has its one default here; the command line, the Dagster resource and
+dbt (through `--vars`) are all given these values, never their own."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orchestration.core.paths import DEMO_FEEDS_DIR, WarehouseLayout
+
+DEFAULT_PRICE_BASE = "2024-25"
+DEFAULT_WAREHOUSE_DIR = Path("warehouse")
+
+# For `dagster dev` (make dev), which has no command line of ours to pass them on.
+ENVIRONMENT = {
+    "feeds_dir": "WHOLEPLACE_FEEDS",
+    "warehouse_dir": "WHOLEPLACE_WAREHOUSE",
+    "price_base_year": "WHOLEPLACE_PRICE_BASE",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    feeds_dir: Path = field(default=DEMO_FEEDS_DIR)
+    warehouse_dir: Path = field(default=DEFAULT_WAREHOUSE_DIR)
+    price_base_year: str = DEFAULT_PRICE_BASE
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        defaults = cls()
+        return cls(
+            feeds_dir=Path(os.environ.get(ENVIRONMENT["feeds_dir"], defaults.feeds_dir)),
+            warehouse_dir=Path(
+                os.environ.get(ENVIRONMENT["warehouse_dir"], defaults.warehouse_dir)
+            ),
+            price_base_year=os.environ.get(
+                ENVIRONMENT["price_base_year"], defaults.price_base_year
+            ),
+        )
+
+    @property
+    def feeds(self) -> Path:
+        return Path(self.feeds_dir).resolve()
+
+    @property
+    def layout(self) -> WarehouseLayout:
+        return WarehouseLayout(Path(self.warehouse_dir).resolve())

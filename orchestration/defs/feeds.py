@@ -1,0 +1,170 @@
+"""One asset per feed: read every file, check it against its contract, load the good rows into
+raw.<feed> in the working database. The contract check is blocking: a failed check stops the
+build before dbt runs, so nothing is published from a feed that broke its contract."""
+
+from collections.abc import Iterator
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from orchestration.core.load_feeds import (
+    feed_context,
+    record_result,
+    reference_context,
+    unknown_feed_folders,
+    validate_feed,
+    write_raw_table,
+)
+from orchestration.defs.progress import say
+from orchestration.defs.resources import WholeplaceSettings
+from schemas import FEEDS, REFERENCE_CONTRACTS
+from schemas.common import FeedContract, Problem
+from schemas.validate import FeedResult
+
+GROUP = "feeds"
+MAX_PROBLEMS_IN_METADATA = 200
+MAX_PROBLEMS_PRINTED = 20
+
+
+def feed_asset_key(name: str) -> AssetKey:
+    return AssetKey(["raw", name])
+
+
+def contract_check_result(result: FeedResult, extra: list[Problem] = ()) -> AssetCheckResult:
+    problems = list(extra) + result.problems
+    blocking = [p for p in problems if p.severity == "block"]
+    return AssetCheckResult(
+        check_name="contract",
+        passed=not blocking,
+        severity=AssetCheckSeverity.ERROR,
+        description=f"{len(blocking)} blocking problem(s), "
+        f"{len(problems) - len(blocking)} row(s) quarantined",
+        metadata={
+            "problems": MetadataValue.json(
+                [p.as_record() for p in problems[:MAX_PROBLEMS_IN_METADATA]]
+            ),
+            "problem_count": len(problems),
+            "blocking_count": len(blocking),
+        },
+    )
+
+
+def _materialize(context, settings, result: FeedResult, extra=()) -> Iterator:
+    contract = result.contract
+    with settings.connect() as con:
+        write_raw_table(con, contract, result.loaded)
+        record_result(con, result)
+    rows_read = sum(f.rows_read for f in result.files)
+    say(
+        context,
+        f"{contract.name}: {len(result.files)} file(s), {rows_read} rows read, "
+        f"{len(result.loaded)} loaded, {len(result.quarantined)} set aside",
+    )
+    for number, problem in enumerate(list(extra) + result.problems):
+        context.log.warning(str(problem))
+        if number < MAX_PROBLEMS_PRINTED and problem.severity != "block":
+            say(context, f"  {problem.severity}: {problem}")
+    yield MaterializeResult(
+        metadata={
+            "files": MetadataValue.json([f.__dict__ for f in result.files]),
+            "rows_loaded": len(result.loaded),
+            "rows_quarantined": len(result.quarantined),
+        }
+    )
+    yield contract_check_result(result, extra)
+
+
+def build_feed_asset(contract: FeedContract):
+    upstream = contract.depends_on
+
+    @asset(
+        name=contract.name,
+        key_prefix="raw",
+        group_name=GROUP,
+        description=contract.description,
+        deps=[feed_asset_key("reference_overrides")] + [feed_asset_key(n) for n in upstream],
+        check_specs=[
+            AssetCheckSpec(
+                "contract",
+                asset=feed_asset_key(contract.name),
+                blocking=True,
+                description=f"Every row of {contract.folder}/ meets its contract",
+            )
+        ],
+        kinds={"python", "duckdb"},
+    )
+    def feed(context: AssetExecutionContext, settings: WholeplaceSettings):
+        with settings.connect() as con:
+            validation_context = feed_context(con, settings.feeds, upstream)
+        result = validate_feed(contract, settings.feeds, validation_context)
+        extra = []
+        if contract.required_feed and not result.files:
+            extra.append(
+                Problem(
+                    contract.name,
+                    f"{contract.folder}/",
+                    None,
+                    None,
+                    None,
+                    "required_feed",
+                    f"the {contract.folder}/ folder has no "
+                    f"{contract.file_name or '.csv or .xlsx files'}; this feed is "
+                    "required",
+                    "block",
+                )
+            )
+        yield from _materialize(context, settings, result, extra)
+
+    return feed
+
+
+@asset(
+    key=feed_asset_key("reference_overrides"),
+    group_name=GROUP,
+    description="Reference tables the feeds directory replaces (reference/<table>.csv), "
+    "checked against the same contracts as the bundled seeds; also refuses unknown feed folders.",
+    check_specs=[
+        AssetCheckSpec("contract", asset=feed_asset_key("reference_overrides"), blocking=True)
+    ],
+    kinds={"python", "duckdb"},
+)
+def reference_overrides(context: AssetExecutionContext, settings: WholeplaceSettings):
+    if not settings.feeds.is_dir():
+        raise FileNotFoundError(f"the feeds directory {settings.feeds} does not exist")
+    _, overrides = reference_context(settings.feeds)
+    structural = unknown_feed_folders(settings.feeds)
+    problems = structural + [p for r in overrides for p in r.problems]
+    with settings.connect() as con:
+        for contract in REFERENCE_CONTRACTS:
+            matching = [r for r in overrides if r.contract.name == contract.name]
+            con.execute(f"drop table if exists raw.{contract.table}")
+            if matching:
+                write_raw_table(con, contract, matching[0].loaded)
+                record_result(con, matching[0])
+    names = [r.contract.name for r in overrides]
+    say(context, f"reference: {'replaced ' + ', '.join(names) if names else 'bundled tables'}")
+    for problem in problems:
+        context.log.warning(str(problem))
+    yield MaterializeResult(metadata={"overridden_tables": MetadataValue.json(names)})
+    blocking = [p for p in problems if p.severity == "block"]
+    yield AssetCheckResult(
+        check_name="contract",
+        passed=not blocking,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={
+            "problems": MetadataValue.json([p.as_record() for p in problems]),
+            "problem_count": len(problems),
+            "blocking_count": len(blocking),
+        },
+    )
+
+
+feed_assets = [reference_overrides] + [build_feed_asset(c) for c in FEEDS]

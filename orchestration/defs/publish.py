@@ -1,0 +1,26 @@
+"""The published snapshot: the hand-off from the warehouse to the dashboard and to users."""
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from dagster_dbt import get_asset_key_for_model
+
+from orchestration.core.publish import MARTS, publish_snapshot
+from orchestration.defs.progress import say
+from orchestration.defs.resources import WholeplaceSettings
+from orchestration.defs.warehouse import warehouse_models
+
+
+@asset(
+    key=AssetKey(["published_snapshot"]),
+    group_name="publish",
+    deps=[get_asset_key_for_model([warehouse_models], mart) for mart in MARTS],
+    description="Every mart as Parquet with a manifest, published atomically to "
+    "WAREHOUSE/published (a symlink to the newest complete snapshot).",
+    kinds={"parquet"},
+)
+def published_snapshot(context: AssetExecutionContext, settings: WholeplaceSettings):
+    with settings.connect() as con:
+        folder = publish_snapshot(
+            con, settings.layout, context.run.run_id, settings.price_base_year, settings.feeds
+        )
+    say(context, f"published {folder.name} to {settings.layout.published}")
+    return MaterializeResult(metadata={"snapshot": MetadataValue.path(str(folder))})

@@ -1,0 +1,42 @@
+"""The one resource every asset shares: the build's Settings (core/settings.py) as Dagster
+configuration, plus a connection to the working database."""
+
+from __future__ import annotations
+
+import duckdb
+from dagster import ConfigurableResource
+
+from orchestration.core.paths import WarehouseLayout
+from orchestration.core.settings import Settings
+
+_DEFAULTS = Settings()
+
+
+class WholeplaceSettings(ConfigurableResource):
+    feeds_dir: str = str(_DEFAULTS.feeds_dir)
+    warehouse_dir: str = str(_DEFAULTS.warehouse_dir)
+    price_base_year: str = _DEFAULTS.price_base_year
+
+    @classmethod
+    def of(cls, settings: Settings) -> WholeplaceSettings:
+        return cls(
+            feeds_dir=str(settings.feeds),
+            warehouse_dir=str(settings.layout.root),
+            price_base_year=settings.price_base_year,
+        )
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(self.feeds_dir, self.warehouse_dir, self.price_base_year)
+
+    @property
+    def feeds(self):
+        return self.settings.feeds
+
+    @property
+    def layout(self) -> WarehouseLayout:
+        return self.settings.layout
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        self.layout.work_dir.mkdir(parents=True, exist_ok=True)
+        return duckdb.connect(str(self.layout.database))

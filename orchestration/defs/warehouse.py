@@ -1,0 +1,56 @@
+"""The dbt project as Dagster assets: staging, intermediate and marts, with dbt's data and unit
+tests run by `dbt build` and shown as asset checks."""
+
+import json
+import shutil
+
+from dagster import AssetExecutionContext
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.core.paths import DBT_PROJECT_DIR
+from orchestration.defs.progress import say
+from orchestration.defs.resources import WholeplaceSettings
+
+PROGRESS_EVERY = 100
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project.prepare_if_dev()
+
+
+def overridden_reference_tables(settings: WholeplaceSettings) -> list[str]:
+    with settings.connect() as con:
+        rows = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'raw' and table_name like 'reference_%'"
+        ).fetchall()
+    return sorted(name.removeprefix("reference_") for (name,) in rows)
+
+
+def dbt_vars(settings: WholeplaceSettings) -> str:
+    """Everything dbt is told about this build; profiles.yml reads the database path from it."""
+    return json.dumps(
+        {
+            "duckdb_path": str(settings.layout.database),
+            "price_base_year": settings.price_base_year,
+            "reference_overrides": overridden_reference_tables(settings),
+        }
+    )
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+def warehouse_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, settings: WholeplaceSettings
+):
+    # dbt's run artifacts live with the warehouse they describe and are replaced each build,
+    # so the repository's target/ holds only the manifest and builds of two warehouses never mix.
+    target = settings.layout.dbt_target
+    shutil.rmtree(target, ignore_errors=True)
+    invocation = dbt.cli(
+        ["build", "--vars", dbt_vars(settings)], context=context, target_path=target
+    )
+    steps = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
+    say(context, f"dbt build: {steps} models, seeds and tests")
+    for done, event in enumerate(invocation.stream(), start=1):
+        if done % PROGRESS_EVERY == 0:
+            say(context, f"dbt build: {min(done, steps)} of {steps} done")
+        yield event
