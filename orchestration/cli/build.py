@@ -14,7 +14,7 @@ from orchestration.cli.output import (
     EXIT_OK,
     complain,
     configure_progress_output,
-    errors_to_log,
+    output_to_log,
     say,
 )
 from orchestration.core.dbt_manifest import ensure_dbt_manifest
@@ -58,7 +58,7 @@ def _build(settings: Settings, layout: WarehouseLayout, verbose: bool) -> int:
     if not verbose:
         say(f"  Dagster and dbt log to {log_file}")
     started = time.monotonic()
-    with errors_to_log(log_file, verbose):
+    with output_to_log(log_file, verbose):
         ensure_dbt_manifest()
         result = _materialize(settings, verbose)
     elapsed = time.monotonic() - started

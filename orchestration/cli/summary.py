@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import duckdb
 
+from orchestration.core.dbt_results import failed_models, failed_tests
 from orchestration.core.paths import WarehouseLayout
 
 MAX_PROBLEMS_PRINTED = 50
@@ -22,35 +24,47 @@ def money(value: float | None) -> str:
     return f"{sign}£{value:,.0f}"
 
 
-def print_failure(result, layout: WarehouseLayout) -> None:
+def print_failure(result, layout: WarehouseLayout, log_file: Path | None = None) -> None:
     print("\nBUILD STOPPED: nothing was published; the previous snapshot (if any) is unchanged.")
     for evaluation in result.get_asset_check_evaluations():
-        if evaluation.passed:
+        problems = evaluation.metadata.get("problems")
+        if evaluation.passed or problems is None:  # dbt's tests are explained below
             continue
         asset = "/".join(evaluation.asset_key.path)
-        problems = evaluation.metadata.get("problems")
         count = evaluation.metadata.get("problem_count")
-        if problems is not None:
-            records = problems.value
-            total = count.value if count is not None else len(records)
-            print(f"\n{asset}: {total} problem(s)")
-            for record in records[:MAX_PROBLEMS_PRINTED]:
-                print(f"  - {_describe(record)}")
-            if total > MAX_PROBLEMS_PRINTED:
-                print(
-                    f"  ... and {total - MAX_PROBLEMS_PRINTED} more "
-                    "(run `wholeplace validate FEED FILE` for the full list)"
-                )
-        else:
+        records = problems.value
+        total = count.value if count is not None else len(records)
+        print(f"\n{asset}: {total} problem(s)")
+        for record in records[:MAX_PROBLEMS_PRINTED]:
+            print(f"  - {_describe(record)}")
+        if total > MAX_PROBLEMS_PRINTED:
             print(
-                f"\ncheck failed: {asset} {evaluation.check_name}"
-                f"{': ' + evaluation.description if evaluation.description else ''}"
+                f"  ... and {total - MAX_PROBLEMS_PRINTED} more "
+                "(run `wholeplace validate FEED FILE` for the full list)"
             )
-    for event in result.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = event.step_failure_data.error
-            message = error.message.strip().splitlines()[0] if error else "unknown error"
-            print(f"\nstep failed: {event.step_key}: {message}")
+    tests, models = failed_tests(layout), failed_models(layout)
+    if tests:
+        print(f"\nThe warehouse's own checks (dbt data tests) failed {len(tests)} time(s):")
+        for failure in tests:
+            print(f"  - {failure.sentence()}")
+            for line in failure.row_lines():
+                print(f"      e.g. {line}")
+    for model in models:
+        print(f"\nA dbt model could not be built: {model}")
+    if not tests and not models:
+        for event in result.all_events:
+            if event.event_type_value == "STEP_FAILURE" and not _is_check_stop(event):
+                error = event.step_failure_data.error
+                message = error.message.strip().splitlines()[0] if error else "unknown error"
+                print(f"\nA step failed: {event.step_key}: {message}")
+    if log_file is not None:
+        print(f"\nDagster's and dbt's own messages are in {log_file}")
+
+
+def _is_check_stop(event) -> bool:
+    """A step stopped by a blocking check, whose problems are already printed above."""
+    error = event.step_failure_data.error
+    return bool(error) and "DagsterAssetCheckFailedError" in (error.cls_name or "")
 
 
 def _describe(record: dict) -> str:

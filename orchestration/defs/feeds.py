@@ -65,8 +65,8 @@ def _materialize(context, settings, result: FeedResult, extra=()) -> Iterator:
     rows_read = sum(f.rows_read for f in result.files)
     say(
         context,
-        f"{contract.name}: {len(result.files)} file(s), {rows_read} rows read, "
-        f"{len(result.loaded)} loaded, {len(result.quarantined)} set aside",
+        f"{contract.name}: {len(result.files)} file(s), {rows_read:,} rows read, "
+        f"{len(result.loaded):,} loaded, {len(result.quarantined):,} set aside",
     )
     for number, problem in enumerate(list(extra) + result.problems):
         context.log.warning(str(problem))
