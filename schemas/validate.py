@@ -225,10 +225,6 @@ def add_absent_optional_columns(contract: FeedContract, text: pd.DataFrame) -> p
 # --- rules -----------------------------------------------------------------------------------
 
 
-def _check_words(check: str) -> str:
-    return str(check)
-
-
 def schema_problems(
     contract: FeedContract, typed: pd.DataFrame, context: ValidationContext
 ) -> list[Problem]:
@@ -252,7 +248,7 @@ def _case_problem(contract: FeedContract, typed: pd.DataFrame, case: dict) -> Pr
     value_text = (
         "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
     )
-    words = _check_words(case.get("check"))
+    words = str(case.get("check"))
     return _problem(contract, row, case.get("column"), value_text, words, f"'{value_text}' {words}")
 
 

@@ -23,7 +23,8 @@ from test_faults import (
     published_state,
 )
 
-from orchestration.cli.build import BUILD_MARKER, BuildBusy, build_lock, leftover_processes
+from orchestration.core.errors import BuildBusy
+from orchestration.core.lock import BUILD_MARKER, build_lock, leftover_processes
 from orchestration.core.paths import DEMO_FEEDS_DIR, REPO, WarehouseLayout
 from orchestration.tools.screenshot import serve
 
@@ -143,7 +144,7 @@ def hold_lock_then_sleep(layout: WarehouseLayout) -> subprocess.Popen:
     code = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from orchestration.cli.build import build_lock\n"
+        "from orchestration.core.lock import build_lock\n"
         "from orchestration.core.paths import WarehouseLayout\n"
         "with build_lock(WarehouseLayout(Path(sys.argv[1]))):\n"
         "    print('locked', flush=True)\n"

@@ -26,7 +26,8 @@ import duckdb
 import pytest
 
 from dashboards.data import current_snapshot
-from orchestration.cli.build import ensure_dbt_manifest, leftover_processes
+from orchestration.core.dbt_manifest import ensure_dbt_manifest
+from orchestration.core.lock import leftover_processes
 from orchestration.core.paths import DBT_PROJECT_DIR, DEMO_FEEDS_DIR, REPO, WarehouseLayout
 
 BUILD_TIMEOUT = 240

@@ -17,6 +17,7 @@ from orchestration.core.adapt_files import (
     write,
 )
 from orchestration.core.adapters import AdaptContext
+from orchestration.core.errors import UsageError
 from orchestration.core.load_feeds import reference_context
 from orchestration.core.settings import DEFAULT_PRICE_BASE
 
@@ -24,8 +25,6 @@ PROBLEMS_SHOWN = 10
 
 
 def ingest(path: Path, out: Path | None, price_base_year: str = DEFAULT_PRICE_BASE) -> int:
-    from orchestration.cli.main import UsageError
-
     if not path.exists():
         raise UsageError(f"{path} does not exist")
     if out is not None and out.exists() and not out.is_dir():
