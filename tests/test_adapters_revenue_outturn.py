@@ -1,10 +1,10 @@
-"""The MHCLG revenue outturn adapter.
+"""The MHCLG revenue outturn adapter on CONSTRUCTED files: the cases the real subset has none of.
 
-NO REAL FILE: the MHCLG `Revenue_Outturn_time_series_data_v*.csv` is not available offline
-(reference-data SOURCES.md, "Not found"). Every file below is a CONSTRUCTED fixture written by
-this test in the documented layout (year_ending as YYYYMM, ONS_code, LA_name, status,
+The real file (the ten Greater Manchester districts, 2022-23 to 2024-25) is tested in
+test_adapters_revenue_outturn_real.py. It has no blank codes, former codes, successors,
+non-council rows or suppressed cells, so every file below is a CONSTRUCTED fixture written by
+this test in the same layout (year_ending as YYYYMM, ONS_code, LA_name, status,
 RS_<service>_net_exp in GBP thousands; the "other" line is RS_oth_net_exp), with made-up amounts.
-These tests show the adapter follows that layout; they do not show it reads the real file.
 """
 
 import csv

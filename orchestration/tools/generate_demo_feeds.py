@@ -8,8 +8,12 @@ What is real and what is synthetic:
 - Greater Manchester's 2025-26 rows for the fund lines of its Integrated Settlement are the real
   RDEL/CDEL amounts of the GOV.UK policy paper (see REAL_GM_FUNDS); the settlement's announced
   total is their sum.
-- Everything else (allocations in other places and years, outturn, the other settlements, their
-  pooling agreements and totals) is synthetic, plausible in size, and says so in `data_provenance`.
+- The ten Greater Manchester districts' outturn for 2022-23 to 2024-25 is MHCLG's real revenue
+  outturn, written by `ingest_real_files.py` through the adapter (not by this script), so this
+  script leaves exactly those authority-years out of the synthetic outturn.
+- Everything else (allocations in other places and years, other outturn, the other settlements,
+  their pooling agreements and totals) is synthetic, plausible in size, and says so in
+  `data_provenance`.
 
 The generator applies the warehouse's rules itself (an area belongs to the place it is a member of
 on 30 September of the financial year; an area or place is only paid in a year when its code exists
@@ -40,6 +44,12 @@ SETTLEMENT_YEAR = 2025  # the year of the real Greater Manchester figures
 GREATER_MANCHESTER = "E47000001"
 
 SYNTHETIC = f"synthetic: wholeplace demo generator (seed {SEED})"
+# MHCLG's real revenue outturn for these authority-years goes into the demo through the adapter
+# (ingest_real_files.py writes feeds/outturn/ from it), so the generator must not make them too.
+REAL_OUTTURN = (
+    HERE.parents[1] / "tests/fixtures/real/revenue_outturn_time_series_GM_2022-23_to_2024-25.csv"
+)
+GENERATED_OUTTURN = FEEDS / "outturn" / "revenue_outturn.csv"
 REAL_GM = "real: GOV.UK GMCA Integrated Settlement 2025 to 2026 policy paper (20 Dec 2024), OGL v3"
 DERIVED_GM_TOTAL = "derived: sum of the fund lines quoted in the GOV.UK policy paper"
 
@@ -616,15 +626,25 @@ def net_expenditure(gen: Generator, area: str, service: str, year: int) -> int:
     return round(trend * gen.year_noise(0.04))
 
 
-def generate_outturn(gen: Generator) -> list[list]:
+def real_outturn_years(path: Path = REAL_OUTTURN) -> set[tuple[str, int]]:
+    """(area code, start year) of every authority-year the real outturn file has a row for;
+    year_ending 202403 is the year ending March 2024, which starts in 2023."""
+    with open(path, newline="", encoding="utf-8") as f:
+        return {(r["ONS_code"], int(r["year_ending"][:4]) - 1) for r in csv.DictReader(f)}
+
+
+def generate_outturn(gen: Generator, real: set[tuple[str, int]]) -> list[list]:
     geo, rows = gen.geography, []
     for year in range(FIRST_YEAR, LAST_OUTTURN_YEAR + 1):
         for area in geo.member_areas:
             if not geo.exists(area, year):
                 continue
             for service in service_areas():
+                # Drawn even where the real figure replaces it, so every other synthetic number
+                # (and the settlements drawn after) stays what it was.
                 amount = net_expenditure(gen, area, service, year)
-                rows.append([financial_year(year), area, service, amount, SYNTHETIC])
+                if (area, year) not in real:
+                    rows.append([financial_year(year), area, service, amount, SYNTHETIC])
     return rows
 
 
@@ -842,8 +862,9 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> tuple[Path, in
 
 
 def clear_generated_feeds() -> None:
-    for folder in ("allocations", "outturn", "settlements"):
+    for folder in ("allocations", "settlements"):
         shutil.rmtree(FEEDS / folder, ignore_errors=True)
+    GENERATED_OUTTURN.unlink(missing_ok=True)  # the real outturn beside it is not generated
 
 
 def write_allocations(allocations: list[Allocation]) -> list[tuple[Path, int]]:
@@ -900,7 +921,7 @@ funds the copy of the paper did not list.
 
 Everything else, which is not available offline: allocations to every other place and year,
 including Greater Manchester's other years (grown from its real 2025-26 figures; the funds
-only Greater Manchester receives start in 2025-26), all outturn, every settlement row (the
+only Greater Manchester receives start in 2025-26), all other outturn, every settlement row (the
 dates and gain share rates, including `GMCA-IS-2025`'s), the other pooling agreements and the
 other announced totals. Amounts are a per-head rate of the right order for each grant x the
 ONS mid-year population of the year (2024 carried forward; Barnsley's and Sheffield's 2025
@@ -928,6 +949,20 @@ authority does not run); the small `plan` and `other` lines are sometimes negati
 | funding_line | name | department | budget type | paid to |
 |---|---|---|---|---|
 {line_table}
+
+## Real feeds made by the adapters
+
+`regional_spend/cra_2018.csv` (HM Treasury Country and Regional Analysis 2018),
+`outcomes/oflog_adult_social_care_measures.csv` (Oflog adult social care measures) and
+`outturn/revenue_outturn_time_series_gm_2022_23_to_2024_25.csv` (MHCLG revenue outturn time
+series: the ten Greater Manchester districts, 2022-23 to 2024-25) are real published data,
+turned into wholeplace's feed layout by `orchestration/tools/ingest_real_files.py` with the
+adapters in `orchestration/core/adapters/`. Their `data_provenance`, `source_unit`, `price_basis` and
+`accounting_basis` columns say where each row came from and in what units. This script writes
+no synthetic outturn for the authority-years the real outturn covers, so none is counted twice.
+
+`interventions/` holds synthetic prevention business cases written by
+`orchestration/tools/generate_demo_interventions.py`; they use real GMCA unit cost codes.
 """
 
 
@@ -974,7 +1009,7 @@ def main() -> None:
     gen = Generator(load_geography(), random.Random(SEED))
     lines = all_funding_lines()
     allocations = generate_allocations(gen, lines)
-    outturn = generate_outturn(gen)
+    outturn = generate_outturn(gen, real_outturn_years())
     index = AllocationIndex(allocations)
     settlements = make_settlements(gen)
     pooling = []
@@ -987,7 +1022,7 @@ def main() -> None:
 
     clear_generated_feeds()
     written = write_allocations(allocations)
-    written.append(write_csv(FEEDS / "outturn" / "revenue_outturn.csv", OUTTURN_COLUMNS, outturn))
+    written.append(write_csv(GENERATED_OUTTURN, OUTTURN_COLUMNS, outturn))
     settlements_dir = FEEDS / "settlements"
     written += [
         write_csv(

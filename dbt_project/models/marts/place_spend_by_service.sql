@@ -31,7 +31,11 @@ by_service as (
         outturn.service_area,
         sum(outturn.amount_gbp) as amount_gbp_nominal,
         count(distinct outturn.area_code) as reporting_areas,
-        max(case when outturn.is_synthetic then 1 else 0 end) = 1 as is_synthetic
+        max(case when outturn.is_synthetic then 1 else 0 end) = 1 as is_synthetic,
+        -- every distinct source behind the figure, so a real figure names its return and year
+        -- and a mixed one (real districts with synthetic others) shows both
+        string_agg(distinct outturn.data_provenance, '; ' order by outturn.data_provenance)
+            as data_provenance
     from outturn
     inner join area_place
         on outturn.area_code = area_place.area_code
@@ -56,6 +60,7 @@ final as (
         cast(round(cast(by_service.amount_gbp_nominal as double) * years.real_terms_factor
             / nullif(population.population, 0), 4) as decimal(18, 4)) as amount_per_head_real,
         by_service.reporting_areas,
+        by_service.data_provenance,
         by_service.is_synthetic
     from by_service
     inner join areas

@@ -9,6 +9,7 @@ renamed as (
         area_code,
         service_area,
         cast(amount_gbp as decimal(18, 2)) as amount_gbp,
+        data_provenance,
         {{ is_synthetic('data_provenance') }} as is_synthetic,
         source_file,
         source_row

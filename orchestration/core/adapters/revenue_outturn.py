@@ -12,6 +12,11 @@ written 2023-24.
 - Rows that are not councils or combined authorities (England totals, regions, fire, police,
   national parks, waste authorities), and rows whose `status` says not submitted, are left out
   and counted in the notes.
+- Rows whose `status` is `total` are the release's aggregates of a class of authority (`E08`
+  metropolitan districts, `WA` waste authorities, ...): set aside with a warning naming them,
+  never loaded as an area, whatever their code looks like.
+- An authority row with every service cell empty (a line not collected, not a zero) is reported
+  by row and loads nothing: an empty cell is never read as 0.
 - Where the code is blank, the authority is matched by `LA_name` through the mySociety name
   lookup, and anything that cannot be matched is listed.
 - A code that had ended by that year is filed under its successor (areas reference), and a
@@ -133,19 +138,26 @@ def adapt(path: Path, table: Table, context: AdaptContext | None = None) -> Adap
     unmatched_names: Counter = Counter()
     remapped: dict[str, str] = {}
     bad_years: Counter = Counter()
+    totals: list[str] = []  # aggregate rows (status 'total'): set aside, never an area
+    empty_rows: list[str] = []  # authority rows with no service figure at all
     rows = []
-    provenance = f"real: MHCLG revenue outturn time series ({path.name}), OGL v3"
+    # The financial year is in each row's provenance, so a figure shown alone still says which
+    # year's return it is.
+    provenance = "real: MHCLG revenue outturn time series {year} ({name}), OGL v3"
     for row in text.to_dict("records"):
         year = financial_year_ending(row[found.columns["year_ending"]])
         if year is None:
             bad_years[row[found.columns["year_ending"]]] += 1
             continue
         status = row.get(found.columns.get("status", ""), "")
+        code = row.get(found.columns.get("area_code", ""), "").strip().upper()
+        name = row.get(found.columns.get("area_name", ""), "").strip()
+        if status.strip().lower() == "total":
+            totals.append(f"row {row['source_row']} ({code or name or 'no code'}, {year})")
+            continue
         if status and re.search(r"\bnot\b", status, re.I):
             skipped["marked not submitted"] += 1
             continue
-        code = row.get(found.columns.get("area_code", ""), "").strip().upper()
-        name = row.get(found.columns.get("area_name", ""), "").strip()
         if not code:
             code = context.names.code_for(name) or ""
             if not code:
@@ -166,13 +178,12 @@ def adapt(path: Path, table: Table, context: AdaptContext | None = None) -> Adap
                 f"(from {successor[1]})"
             )
             code = successor[0]
+        values = {header: _value(path, row, header) for header in services}
+        if services and all(v is None for v in values.values()):
+            empty_rows.append(f"row {row['source_row']} ({code}, {year})")
+            continue
         for header, service in services.items():
-            try:
-                value = number(row[header])
-            except ValueError as error:
-                raise AdapterError(
-                    f"{path.name}, row {row['source_row']}, column {header}: {error}"
-                ) from None
+            value = values[header]
             if value is None:
                 skipped[f"blank or suppressed {header}"] += 1
                 continue
@@ -185,10 +196,20 @@ def adapt(path: Path, table: Table, context: AdaptContext | None = None) -> Adap
                     "source_unit": "£ thousands",
                     "price_basis": "nominal",
                     "accounting_basis": "accruals (net current expenditure)",
-                    "data_provenance": provenance,
+                    "data_provenance": provenance.format(year=year, name=path.name),
                 }
             )
     frame = pd.DataFrame(rows, columns=FEED_COLUMNS)
+    if totals:
+        notes.append(
+            f"set aside {len(totals):,} aggregate row(s) with status 'total' (sums of a "
+            "class of authority, not an area; never loaded): " + ", ".join(totals)
+        )
+    if empty_rows:
+        notes.append(
+            f"{len(empty_rows):,} authority row(s) have every service column empty "
+            "(not collected, not zero); nothing loaded for them: " + ", ".join(empty_rows)
+        )
     for reason, count in skipped.items():
         notes.append(f"left out {count:,} row(s) or cell(s): {reason}")
     for year_text, count in bad_years.items():
@@ -211,8 +232,21 @@ def adapt(path: Path, table: Table, context: AdaptContext | None = None) -> Adap
         frame,
         len(text),
         notes,
-        details={"unmatched_names": dict(unmatched_names)},
+        details={
+            "unmatched_names": dict(unmatched_names),
+            "total_rows_set_aside": totals,
+            "empty_rows": empty_rows,
+        },
     )
+
+
+def _value(path: Path, row: dict, header: str):
+    try:
+        return number(row[header])
+    except ValueError as error:
+        raise AdapterError(
+            f"{path.name}, row {row['source_row']}, column {header}: {error}"
+        ) from None
 
 
 ADAPTER = Adapter(NAME, TITLE, "outturn", recognise, adapt)
