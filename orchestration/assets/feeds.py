@@ -37,6 +37,8 @@ MAX_PROBLEMS_PRINTED = 20
 UPSTREAM_FEEDS = {
     "pooling_agreements": ["settlements", "allocations"],
     "settlement_totals": ["settlements"],
+    "line_totals": ["allocations"],
+    "pillar_plans": ["settlements"],
     "interventions": ["allocations"],
     "intervention_costs": ["interventions"],
     "intervention_benefits": ["interventions"],
