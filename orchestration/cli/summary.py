@@ -95,6 +95,25 @@ def print_prevention(con: duckdb.DuckDBPyConnection, snapshot) -> None:
         )
 
 
+def print_failed_checks(con: duckdb.DuckDBPyConnection, snapshot) -> None:
+    """Every check by id with its counts, then each failure in words (they are few)."""
+    checks = (snapshot / "settlement_checks.parquet").as_posix()
+    rows = con.execute(
+        f"select \"check\", count(*) filter (where status = 'pass'), "
+        f"count(*) filter (where status = 'warn'), count(*) filter (where status = 'fail') "
+        f"from '{checks}' group by 1 order by 1"
+    ).fetchall()
+    for check, passed, warned, failed in rows:
+        print(f"  {check:<30} {passed:>5} pass {warned:>5} warn {failed:>5} fail")
+    failures = con.execute(
+        f"select \"check\", coalesce(settlement_id, '-'), financial_year, detail, is_synthetic "
+        f"from '{checks}' where status = 'fail' order by 1, 2, 3 limit {MAX_PROBLEMS_PRINTED}"
+    ).fetchall()
+    for check, settlement, year, detail, synthetic in failures:
+        label = " [synthetic]" if synthetic else ""
+        print(f"  FAIL {check} {settlement} {year}{label}: {detail}")
+
+
 def print_summary(layout: WarehouseLayout, elapsed_seconds: float) -> None:
     snapshot = layout.published.resolve()
     manifest = json.loads((snapshot / "manifest.json").read_text())
@@ -118,17 +137,23 @@ def print_summary(layout: WarehouseLayout, elapsed_seconds: float) -> None:
             f"  {item['file']}: {item['rows_read']:,} read, {item['rows_loaded']:,} loaded, "
             f"{item['rows_quarantined']:,} quarantined"
         )
-    print("\nPooled budgets (nominal, all settlement years; resource and capital together):")
+    print("\nPooled budgets (cash, each year; resource and capital shown apart):")
     rows = con.execute(
-        f"select settlement_id, max(place_name), min(financial_year), max(financial_year), "
-        f"sum(contribution_gbp_nominal) from '{pooled}' group by settlement_id order by 1"
+        f"select settlement_id, max(place_name), financial_year, "
+        f"sum(case when budget_type = 'resource' then contribution_gbp_nominal else 0 end), "
+        f"sum(case when budget_type = 'capital' then contribution_gbp_nominal else 0 end) "
+        f"from '{pooled}' group by settlement_id, financial_year order by 1, 3"
     ).fetchall()
-    for settlement, place, year_from, year_to, total in rows:
-        print(f"  {settlement:<16} {place:<34} {year_from} to {year_to}  {money(float(total))}")
+    for settlement, place, year, resource, capital in rows:
+        print(
+            f"  {settlement:<16} {place:<34} {year}  resource {money(float(resource)):>9}  "
+            f"capital {money(float(capital)):>9}"
+        )
     print_prevention(con, snapshot)
     checks = manifest["checks"]
     print(
-        f"\nSettlement checks: {checks['passed']} passed, {checks['warned']} warnings, "
-        f"{checks['failed']} failed"
+        f"\nSettlement checks: {checks['passed']} pass, {checks['warned']} warn, "
+        f"{checks['failed']} fail"
     )
+    print_failed_checks(con, snapshot)
     print(f"Published to {layout.published}")

@@ -6,18 +6,21 @@ seeds in `dbt_project/seeds/reference/` are read in a fixed order.
 
 What is real and what is synthetic:
 - Greater Manchester's 2025-26 rows for the fund lines of its Integrated Settlement are the real
-  RDEL/CDEL amounts of the GOV.UK policy paper (see REAL_GM_FUNDS); the settlement's announced
-  total is their sum.
+  RDEL/CDEL amounts of the GOV.UK policy paper (see REAL_GM_FUNDS); its announced totals are the
+  paper's per-fund table as published, TBC lines included with a blank total.
 - The ten Greater Manchester districts' outturn for 2022-23 to 2024-25 is MHCLG's real revenue
   outturn, written by `ingest_real_files.py` through the adapter (not by this script), so this
   script leaves exactly those authority-years out of the synthetic outturn.
 - Everything else (allocations in other places and years, other outturn, the other settlements,
-  their pooling agreements and totals) is synthetic, plausible in size, and says so in
-  `data_provenance`.
+  their pooling agreements, their announced totals, national line totals and pillar plans) is
+  synthetic, plausible in size, and says so in `data_provenance`. The synthetic announced totals
+  are worked out from the allocations feed line by line (never from the warehouse's pot), and one
+  of them carries a seeded error, so the demo shows a failing reconciliation, labelled synthetic.
 
 The generator applies the warehouse's rules itself (an area belongs to the place it is a member of
 on 30 September of the financial year; an area or place is only paid in a year when its code exists
-on that day) and refuses to write feeds that would fail the settlement checks.
+on that day) and refuses to write feeds that would fail the settlement checks, apart from the
+one seeded error above.
 """
 
 from __future__ import annotations
@@ -46,12 +49,16 @@ GREATER_MANCHESTER = "E47000001"
 SYNTHETIC = f"synthetic: wholeplace demo generator (seed {SEED})"
 # MHCLG's real revenue outturn for these authority-years goes into the demo through the adapter
 # (ingest_real_files.py writes feeds/outturn/ from it), so the generator must not make them too.
-REAL_OUTTURN = (
-    HERE.parents[1] / "tests/fixtures/real/revenue_outturn_time_series_GM_2022-23_to_2024-25.csv"
-)
+REAL_OUTTURN = REPO / "tests/fixtures/real/revenue_outturn_time_series_GM_2022-23_to_2024-25.csv"
 GENERATED_OUTTURN = FEEDS / "outturn" / "revenue_outturn.csv"
 REAL_GM = "real: GOV.UK GMCA Integrated Settlement 2025 to 2026 policy paper (20 Dec 2024), OGL v3"
-DERIVED_GM_TOTAL = "derived: sum of the fund lines quoted in the GOV.UK policy paper"
+GM_PAPER = (
+    "GOV.UK, Greater Manchester Combined Authority Integrated Settlement 2025 to 2026, policy "
+    "paper, published 20 December 2024, per-fund table: https://www.gov.uk/government/"
+    "publications/integrated-settlements-for-2025-to-2026/"
+    "greater-manchester-combined-authority-integrated-settlement-2025-to-2026"
+)
+SYNTHETIC_SOURCE = "none: synthetic demo total, not a publication"
 
 ALLOCATION_COLUMNS = [
     "financial_year",
@@ -73,7 +80,33 @@ SETTLEMENT_COLUMNS = [
     "data_provenance",
 ]
 POOLING_COLUMNS = ["settlement_id", "funding_line", "pillar", "share", "data_provenance"]
-TOTAL_COLUMNS = ["settlement_id", "financial_year", "announced_total_gbp", "data_provenance"]
+TOTAL_COLUMNS = [
+    "settlement_id",
+    "financial_year",
+    "budget_type",
+    "pillar",
+    "funding_line",
+    "announced_total_gbp",
+    "source",
+    "data_provenance",
+]
+LINE_TOTAL_COLUMNS = [
+    "department",
+    "funding_line",
+    "financial_year",
+    "budget_type",
+    "national_total_gbp",
+    "source",
+    "data_provenance",
+]
+PILLAR_PLAN_COLUMNS = [
+    "settlement_id",
+    "financial_year",
+    "pillar",
+    "planned_gbp",
+    "source",
+    "data_provenance",
+]
 
 # Who a funding line is paid to.
 COMBINED_AUTHORITY = "combined authority"
@@ -287,8 +320,8 @@ class RealFund:
         return {b: a for b, a in ((RESOURCE, self.rdel), (CAPITAL, self.cdel)) if a}
 
 
-# The paper's rows with an amount; TBC rows (Growth Hubs, Create Growth, Active Travel,
-# LEVI, Skills Bootcamps) and Free Courses for Jobs ("included in figure above") are left out.
+# The paper's rows with an amount; TBC rows (GM_TBC_FUNDS) and Free Courses for Jobs
+# ("included in figure above") are not allocations.
 REAL_GM_FUNDS = [
     RealFund("MHCLG-UKSPF", "UK Shared Prosperity Fund", "MHCLG", GROWTH, 30_349_418, 12_866_197),
     RealFund("MHCLG-IZ", "Investment Zones", "MHCLG", GROWTH, 6_960_000, 10_800_000),
@@ -314,6 +347,17 @@ REAL_GM_FUNDS = [
     RealFund("DFT-RAG", "Rail Admin Grant", "DfT", TRANSPORT, 1_560_000),
     RealFund("DFT-CMT", "Cross Manchester Ticketing", "DfT", TRANSPORT, 340_000),
     RealFund("DFE-AEB", "Adult Education Budget", "DfE", ADULT_SKILLS, 102_000_000),
+]
+
+
+# The paper's rows whose amount is "TBC": announced totals on file as not yet announced.
+GM_TBC_FUNDS = [
+    ("DBT-GH", GROWTH),  # Growth Hubs
+    ("DCMS-CG", GROWTH),  # Create Growth
+    ("DFT-ATF", TRANSPORT),  # Active Travel Fund
+    ("DFT-ATCF", TRANSPORT),  # Active Travel Capability Fund
+    ("DFT-LEVI", TRANSPORT),  # Local Electric Vehicle Infrastructure Fund
+    ("DFE-SKB", ADULT_SKILLS),  # Skills Bootcamps
 ]
 
 
@@ -711,13 +755,18 @@ SETTLEMENT_PLAN = [
 ]
 WMCA_POOLED_LINES = ["DFE-AEB", "DFE-SKB", "MHCLG-UKSPF", "DFT-CRSTS", "DFT-BSIP", "DFT-LABG"]
 
-# Announced totals given for these (settlement, year); all equal the pot the warehouse computes.
+# Synthetic announced totals: (settlement, year, split by budget type?, seeded error in GBP).
+# The seeded error makes one reconciliation fail on purpose, so the demo shows a failing check.
 ANNOUNCED = [
-    ("GMCA-IS-2025", 2025, DERIVED_GM_TOTAL),
-    ("WMCA-IS-2025", 2025, SYNTHETIC),
-    ("LCR-DD-2019", 2024, SYNTHETIC),
-    ("WYCA-DD-2021", 2023, SYNTHETIC),
+    ("WMCA-IS-2025", 2025, True, 0),
+    ("LCR-DD-2019", 2024, False, 0),
+    ("WYCA-DD-2021", 2023, True, 2_500_000),
 ]
+SEEDED_ERROR = f"{SYNTHETIC}; seeded error: the total is off by GBP {{error:,}} on purpose"
+# Synthetic national control totals (the allocations to every area, as a department would publish).
+NATIONAL_LINES = [("DFE-AEB", 2025), ("DFT-BSIP", 2025), ("MHCLG-UKSPF", 2025)]
+# Synthetic pillar plans: WMCA moves 5% of its adult skills allocation to local transport.
+PLANNED_MOVE = ("WMCA-IS-2025", 2025, ADULT_SKILLS, TRANSPORT, Decimal("0.05"))
 
 
 class AllocationIndex:
@@ -827,24 +876,88 @@ def format_money(amount: Decimal) -> str:
     return str(int(amount)) if amount == amount.to_integral_value() else f"{amount:.2f}"
 
 
-def announced_totals(
-    geo: Geography, index: AllocationIndex, settlements: list[Settlement], pooling: list[Pooling]
-) -> list[list]:
-    by_id = {s.settlement_id: s for s in settlements}
+def greater_manchester_paper_totals() -> list[list]:
+    """The GOV.UK policy paper's per-fund table, one row per fund and budget type, as published."""
     rows = []
-    for settlement_id, year, provenance in ANNOUNCED:
-        pooled = [p for p in pooling if p.settlement_id == settlement_id]
-        total = pot(geo, index, by_id[settlement_id], pooled, year)
-        rows.append([settlement_id, financial_year(year), format_money(total), provenance])
-    check_gm_total_is_the_paper(rows)
+    for fund in REAL_GM_FUNDS:
+        for budget_type, amount in fund.amounts().items():
+            rows.append(
+                ["GMCA-IS-2025", financial_year(SETTLEMENT_YEAR), budget_type, fund.pillar,
+                 fund.code, amount, GM_PAPER, REAL_GM]
+            )  # fmt: skip
+    for code, pillar in GM_TBC_FUNDS:
+        rows.append(
+            ["GMCA-IS-2025", financial_year(SETTLEMENT_YEAR), "", pillar, code, "", GM_PAPER,
+             REAL_GM]
+        )  # fmt: skip
     return rows
 
 
-def check_gm_total_is_the_paper(rows: list[list]) -> None:
-    paper = sum(real_gm_amounts().values())
-    gm = next(r for r in rows if r[0] == "GMCA-IS-2025")
-    if int(gm[2]) != paper:
-        raise ValueError(f"GMCA-IS-2025 pot {gm[2]} is not the paper's sum {paper}")
+def line_allocations(
+    geo: Geography, allocations: list[Allocation], s: Settlement, pooled: list[Pooling], year: int
+) -> dict[str, Decimal]:
+    """budget_type -> share x allocations of each pooled line to the place and its members,
+    added up from the allocation rows (not from the pot the warehouse computes)."""
+    shares = {p.funding_line: p.share for p in pooled}
+    areas = {s.place_code, *geo.members(s.place_code, year)}
+    by_type: dict[str, Decimal] = defaultdict(Decimal)
+    for a in allocations:
+        if a.year == year and a.area_code in areas and a.line.code in shares:
+            by_type[a.budget_type] += shares[a.line.code] * a.amount_gbp
+    return dict(sorted(by_type.items()))
+
+
+def announced_totals(
+    geo: Geography, allocations: list[Allocation], settlements: list[Settlement],
+    pooling: list[Pooling],
+) -> list[list]:  # fmt: skip
+    by_id = {s.settlement_id: s for s in settlements}
+    rows = greater_manchester_paper_totals()
+    for settlement_id, year, by_budget_type, error in ANNOUNCED:
+        pooled = [p for p in pooling if p.settlement_id == settlement_id]
+        amounts = line_allocations(geo, allocations, by_id[settlement_id], pooled, year)
+        if not by_budget_type:
+            amounts = {"": sum(amounts.values(), Decimal(0))}
+        for number, (budget_type, amount) in enumerate(amounts.items()):
+            seeded = error if number == 0 else 0
+            provenance = SEEDED_ERROR.format(error=seeded) if seeded else SYNTHETIC
+            rows.append(
+                [settlement_id, financial_year(year), budget_type, "", "",
+                 format_money(amount + seeded), SYNTHETIC_SOURCE, provenance]
+            )  # fmt: skip
+    return rows
+
+
+def national_line_totals(allocations: list[Allocation]) -> list[list]:
+    totals: dict[tuple[str, str, int, str], int] = defaultdict(int)
+    for a in allocations:
+        if (a.line.code, a.year) in NATIONAL_LINES:
+            totals[(a.line.department, a.line.code, a.year, a.budget_type)] += a.amount_gbp
+    return [
+        [department, code, financial_year(year), budget_type, amount, SYNTHETIC_SOURCE, SYNTHETIC]
+        for (department, code, year, budget_type), amount in sorted(totals.items())
+    ]
+
+
+def pillar_plans(
+    geo: Geography, allocations: list[Allocation], settlements: list[Settlement],
+    pooling: list[Pooling], lines: list[FundingLine],
+) -> list[list]:  # fmt: skip
+    settlement_id, year, source_pillar, target_pillar, moved = PLANNED_MOVE
+    s = next(s for s in settlements if s.settlement_id == settlement_id)
+    pooled = [p for p in pooling if p.settlement_id == settlement_id]
+    by_pillar: dict[str, Decimal] = defaultdict(Decimal)
+    for p in pooled:
+        one = line_allocations(geo, allocations, s, [p], year)
+        by_pillar[p.pillar] += sum(one.values(), Decimal(0))
+    shift = (by_pillar[source_pillar] * moved).quantize(Decimal(1))
+    by_pillar[source_pillar] -= shift
+    by_pillar[target_pillar] += shift
+    return [
+        [settlement_id, financial_year(year), pillar, format_money(amount), SYNTHETIC_SOURCE,
+         SYNTHETIC]
+        for pillar, amount in sorted(by_pillar.items())
+    ]  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -897,7 +1010,7 @@ The script uses only the Python standard library and one seeded generator
 
 ## What is real and what is synthetic
 
-Every row carries a `data_provenance` column with one of three values.
+Every row carries a `data_provenance` column saying whether it is real or synthetic.
 
 ### Real rows: `{real}`
 
@@ -911,11 +1024,17 @@ Bootcamps) are left out; Free Courses for Jobs is inside the Adult Education Bud
 the paper says. The paper is the 20 December 2024 edition and the copy read was cut off in the
 housing and regeneration rows, so no housing or employment support line is real.
 
-### Derived total: `{derived}`
+### Announced totals
 
-The announced 2025-26 total of `GMCA-IS-2025`: the sum of those fund lines, GBP {gm_total:,}.
-It is not a published headline: the government quoted GBP 560m and GMCA GBP 630m, which count
-funds the copy of the paper did not list.
+`settlements/settlement_totals.csv` holds what was published, at the grain it was published.
+`GMCA-IS-2025` 2025-26 is the GOV.UK policy paper's per-fund table: one row per fund and budget
+type, with its pillar and the paper as `source`; the paper's TBC rows are there with a blank
+total (not yet announced). The government's GBP 560m and GMCA's GBP 630m headlines are not used:
+they count funds the copy of the paper did not list. Greater Manchester's later years have no
+total on file, and the build says so. The other totals are synthetic (`source` says so), added up
+from the allocation rows line by line; `WYCA-DD-2021` 2023-24 capital carries a seeded error of
+GBP 2,500,000, so the demo's settlement checks show one failing reconciliation.
+`line_totals.csv` (national control totals) and `pillar_plans.csv` are synthetic too.
 
 ### Synthetic rows: `{synthetic}`
 
@@ -941,8 +1060,8 @@ authority does not run); the small `plan` and `other` lines are sometimes negati
   authority does not exist yet.
 - One settlement per place; no two settlements of a place overlap; each pooled line reaches the
   place in every year of its settlement; no line in any area and year is pooled more than 100%;
-  every announced total equals the pot the warehouse computes (share x the line's allocations
-  to the place and its members in that year, resource and capital together).
+  every synthetic announced total but the seeded one equals share x the line's allocations to
+  the place and its members in that year, by budget type where it is split.
 
 ## Funding lines
 
@@ -957,8 +1076,8 @@ authority does not run); the small `plan` and `other` lines are sometimes negati
 `outturn/revenue_outturn_time_series_gm_2022_23_to_2024_25.csv` (MHCLG revenue outturn time
 series: the ten Greater Manchester districts, 2022-23 to 2024-25) are real published data,
 turned into wholeplace's feed layout by `orchestration/tools/ingest_real_files.py` with the
-adapters in `orchestration/core/adapters/`. Their `data_provenance`, `source_unit`, `price_basis` and
-`accounting_basis` columns say where each row came from and in what units. This script writes
+adapters in `orchestration/core/adapters/`. Their `data_provenance`, `source_unit`, `price_basis`
+and `accounting_basis` columns say where each row came from and in what units. This script writes
 no synthetic outturn for the authority-years the real outturn covers, so none is counted twice.
 
 `interventions/` holds synthetic prevention business cases written by
@@ -985,10 +1104,8 @@ def write_readme(lines: list[FundingLine]) -> Path:
         README.format(
             seed=SEED,
             real=REAL_GM,
-            derived=DERIVED_GM_TOTAL,
             synthetic=SYNTHETIC,
             n_real=len(REAL_GM_FUNDS),
-            gm_total=sum(real_gm_amounts().values()),
             line_table=line_table(lines),
         ),
         encoding="utf-8",
@@ -1018,7 +1135,8 @@ def main() -> None:
         check_every_pooled_line_paid(gen.geography, index, s, pooled)
         pooling += pooled
     check_no_line_pooled_twice(gen.geography, settlements, pooling)
-    totals = announced_totals(gen.geography, index, settlements, pooling)
+    totals = announced_totals(gen.geography, allocations, settlements, pooling)
+    plans = pillar_plans(gen.geography, allocations, settlements, pooling, lines)
 
     clear_generated_feeds()
     written = write_allocations(allocations)
@@ -1036,6 +1154,12 @@ def main() -> None:
             [p.as_row() for p in pooling],
         ),
         write_csv(settlements_dir / "settlement_totals.csv", TOTAL_COLUMNS, totals),
+        write_csv(
+            settlements_dir / "line_totals.csv",
+            LINE_TOTAL_COLUMNS,
+            national_line_totals(allocations),
+        ),
+        write_csv(settlements_dir / "pillar_plans.csv", PILLAR_PLAN_COLUMNS, plans),
     ]
     write_readme(lines)
     print_summary(written)

@@ -22,6 +22,7 @@ from orchestration.core.paths import BUNDLED_REFERENCE_DIR, DEMO_FEEDS_DIR
 
 SEED = 20251121
 REFERENCE = BUNDLED_REFERENCE_DIR
+SETTLEMENTS = DEMO_FEEDS_DIR / "settlements"  # written first by generate_demo_feeds
 OUT = DEMO_FEEDS_DIR / "interventions"
 SYNTHETIC = f"synthetic: wholeplace demo generator (seed {SEED})"
 
@@ -196,6 +197,32 @@ def places_with_population() -> list[tuple[str, int, dict]]:
     return places
 
 
+def pooled_lines() -> dict[tuple[str, int], list[str]]:
+    """(place_code, start year) -> the funding lines the place's settlement pools that year."""
+    with open(SETTLEMENTS / "settlements.csv", encoding="utf-8", newline="") as f:
+        settlements = list(csv.DictReader(f))
+    with open(SETTLEMENTS / "pooling_agreements.csv", encoding="utf-8", newline="") as f:
+        agreements = list(csv.DictReader(f))
+    pooled: dict[tuple[str, int], list[str]] = {}
+    for s in settlements:
+        lines = sorted(
+            a["funding_line"] for a in agreements if a["settlement_id"] == s["settlement_id"]
+        )
+        for year in range(int(s["first_year"][:4]), int(s["last_year"][:4]) + 1):
+            pooled[(s["place_code"], year)] = lines
+    return pooled
+
+
+def paying_line(kind: Kind, place: str, start: int, pooled: dict) -> str:
+    """The kind's usual line if the place's settlement pools it, else the first line it pools:
+    the method says a named line is a pooled one (settlement check intervention_line_is_pooled).
+    Blank where no settlement covers the start year. Draws nothing from the generator."""
+    lines = pooled.get((place, start), [])
+    if kind.funding_line in lines:
+        return kind.funding_line
+    return lines[0] if lines else ""
+
+
 def place_existed(area: dict, start: int) -> bool:
     return exists_on(area, dt.date(start, 9, 30))
 
@@ -204,7 +231,7 @@ def draw(rng: random.Random, low_high: tuple[float, float]) -> float:
     return round(rng.uniform(*low_high), 2)
 
 
-def make_place(rng, code, population, area, codes) -> tuple[list, list, list]:
+def make_place(rng, code, population, area, codes, pooled) -> tuple[list, list, list]:
     interventions, costs, benefits = [], [], []
     scale = max(population, 250_000) / TYPICAL_PLACE_POPULATION
     count = rng.randint(3, 6)
@@ -221,7 +248,8 @@ def make_place(rng, code, population, area, codes) -> tuple[list, list, list]:
         name = kind.name + (" (second phase)" if phase > 1 else "")
         grade = rng.randint(1, 4)
         interventions.append(
-            [intervention_id, code, name, kind.investing_agency, kind.funding_line,
+            [intervention_id, code, name, kind.investing_agency,
+             paying_line(kind, code, start, pooled),
              financial_year(start), grade, SYNTHETIC]
         )  # fmt: skip
         cohort = max(20, round(kind.cohort * scale * rng.uniform(0.8, 1.2)))
@@ -265,9 +293,10 @@ def write_csv(name: str, header: list[str], rows: list[list]) -> None:
 def main() -> None:
     rng = random.Random(SEED)
     codes = {u["unit_cost_code"] for u in read_csv("unit_costs.csv")}
+    pooled = pooled_lines()
     interventions, costs, benefits = [], [], []
     for code, population, area in places_with_population():
-        i, c, b = make_place(rng, code, population, area, codes)
+        i, c, b = make_place(rng, code, population, area, codes, pooled)
         interventions += i
         costs += c
         benefits += b

@@ -94,7 +94,7 @@ place_values as (
         count(area_values.value) - count(area_values.weighted_value)
             as members_without_population,
         sum(area_values.weight) as population_covered,
-        max(case when area_values.is_synthetic then 1 else 0 end) = 1 as is_synthetic
+        {{ any_synthetic('area_values.is_synthetic') }} as is_synthetic
     from area_values
     inner join area_place
         on area_values.area_code = area_place.area_code

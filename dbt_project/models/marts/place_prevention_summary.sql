@@ -51,7 +51,7 @@ values_by_year as (
             as pv_local_fiscal_gbp,
         sum(case when agency_tier = 'national' then pv_cashable_gbp else 0 end)
             as pv_national_cashable_gbp,
-        max(case when is_synthetic then 1 else 0 end) as any_synthetic
+        {{ any_synthetic() }} as any_synthetic
     from benefit_years
     group by place_code, financial_year, financial_year_start
 ),
@@ -63,7 +63,7 @@ costs_by_year as (
         financial_year_start,
         sum(cost_real_gbp) as costs_gbp,
         sum(pv_cost_gbp) as pv_costs_gbp,
-        max(case when is_synthetic then 1 else 0 end) as any_synthetic
+        {{ any_synthetic() }} as any_synthetic
     from cost_years
     group by place_code, financial_year, financial_year_start
 ),
@@ -153,8 +153,8 @@ summary as (
         cast(coalesce(gain_share.gain_share_rate, 0) as double) as gain_share_rate,
         population.population,
         population.population_basis,
-        coalesce(values_by_year.any_synthetic, 0) = 1
-            or coalesce(costs_by_year.any_synthetic, 0) = 1 as is_synthetic
+        coalesce(values_by_year.any_synthetic, false)
+            or coalesce(costs_by_year.any_synthetic, false) as is_synthetic
     from place_years
     left join areas
         on place_years.place_code = areas.area_code

@@ -29,7 +29,7 @@ line_totals as (
         max(funding_line_name) as funding_line_name,
         budget_type,
         sum(amount_gbp) as amount_gbp,
-        max(case when is_synthetic then 1 else 0 end) = 1 as is_synthetic
+        {{ any_synthetic() }} as is_synthetic
     from allocations
     group by place_code, financial_year, department, funding_line, budget_type
 ),
@@ -72,12 +72,12 @@ final as (
         contributions.share,
         cast(contributions.line_total_gbp_nominal as decimal(18, 2)) as line_total_gbp_nominal,
         contributions.contribution_gbp_nominal,
-        cast(round(cast(contributions.contribution_gbp_nominal as double)
-            * years.real_terms_factor, 2) as decimal(18, 2)) as contribution_gbp_real,
+        {{ real_terms('contributions.contribution_gbp_nominal', 'years.real_terms_factor') }}
+            as contribution_gbp_real,
         years.price_base_year,
         cast(population.population as bigint) as population,
-        cast(round(cast(contributions.contribution_gbp_nominal as double) * years.real_terms_factor
-            / nullif(population.population, 0), 4) as decimal(18, 4)) as contribution_per_head_real,
+        {{ per_head('contributions.contribution_gbp_nominal', 'population.population', 'years.real_terms_factor') }}
+            as contribution_per_head_real,
         contributions.is_synthetic
     from contributions
     inner join areas

@@ -20,7 +20,7 @@ final as (
         cast(sum(pv_cashable_gbp) as decimal(18, 2)) as pv_cashable_gbp,
         cast(count(distinct intervention_id) as integer) as interventions,
         max(price_base_year) as price_base_year,
-        max(case when is_synthetic then 1 else 0 end) = 1 as is_synthetic
+        {{ any_synthetic() }} as is_synthetic
     from fiscal_values
     group by place_code, investing_agency, beneficiary_agency, agency_tier
 )

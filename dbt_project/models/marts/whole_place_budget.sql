@@ -35,7 +35,7 @@ by_line as (
         budget_type,
         sum(amount_gbp) as amount_gbp_nominal,
         count(distinct area_code) as recipient_areas,
-        max(case when is_synthetic then 1 else 0 end) = 1 as is_synthetic
+        {{ any_synthetic() }} as is_synthetic
     from allocations
     group by place_code, financial_year, financial_year_start, department, funding_line, budget_type
 ),
@@ -58,14 +58,12 @@ final as (
         by_line.funding_line_name,
         by_line.budget_type,
         cast(by_line.amount_gbp_nominal as decimal(18, 2)) as amount_gbp_nominal,
-        cast(round(cast(by_line.amount_gbp_nominal as double) * years.real_terms_factor, 2)
-            as decimal(18, 2)) as amount_gbp_real,
+        {{ real_terms('by_line.amount_gbp_nominal', 'years.real_terms_factor') }} as amount_gbp_real,
         years.price_base_year,
         cast(population.population as bigint) as population,
         population.population_basis,
-        cast(round(
-            cast(by_line.amount_gbp_nominal as double) * years.real_terms_factor
-            / nullif(population.population, 0), 4) as decimal(18, 4)) as amount_per_head_real,
+        {{ per_head('by_line.amount_gbp_nominal', 'population.population', 'years.real_terms_factor') }}
+            as amount_per_head_real,
         cast(coalesce(pooled_shares.pooled_share, 0) as double) as pooled_share,
         cast(round(cast(by_line.amount_gbp_nominal as double)
             * coalesce(pooled_shares.pooled_share, 0), 2) as decimal(18, 2)) as pooled_gbp_nominal,

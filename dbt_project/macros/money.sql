@@ -1,0 +1,17 @@
+{#- Money in price-base pounds: cash x D(price base) / D(year), rounded to the penny once. -#}
+{% macro real_terms(cash_expression, factor_expression) -%}
+    cast(round(cast({{ cash_expression }} as double) * {{ factor_expression }}, 2) as decimal(18, 2))
+{%- endmacro %}
+
+{#- Pounds per head to four decimal places; empty where the population is unknown or zero.
+    Pass a factor to put the amount into real terms first (unrounded, so per head is exact). -#}
+{% macro per_head(amount_expression, population_expression, factor_expression=none) -%}
+    cast(round(cast({{ amount_expression }} as double)
+        {%- if factor_expression is not none %} * {{ factor_expression }}{% endif %}
+        / nullif({{ population_expression }}, 0), 4) as decimal(18, 4))
+{%- endmacro %}
+
+{#- An aggregate is synthetic if any row in it is: one synthetic input marks the whole figure. -#}
+{% macro any_synthetic(flag_expression='is_synthetic') -%}
+    max(case when {{ flag_expression }} then 1 else 0 end) = 1
+{%- endmacro %}
