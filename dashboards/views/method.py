@@ -6,8 +6,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboards import prevention, ui
+from dashboards.components import tables
+from dashboards.components.page import Page, run_page
 from dashboards.formatting import format_share
+from dashboards.queries import prevention
 
 METHOD_DOC = Path(__file__).resolve().parents[2] / "docs" / "method.md"
 GREEN_BOOK_RATE = 0.035
@@ -69,7 +71,7 @@ def _optimism_bias(snap) -> None:
     table = prevention.optimism_bias(snap)
     if table is not None:
         st.caption("The corrections this snapshot was built with.")
-        ui.table(ui.shown(table), "optimism_bias")
+        tables.table(tables.shown(table, snap), "optimism_bias")
         return
     defaults = pd.DataFrame(
         list(DEFAULT_OPTIMISM_BIAS.items()), columns=["confidence_grade", "optimism_bias"]
@@ -79,7 +81,7 @@ def _optimism_bias(snap) -> None:
         "defaults (grade 1: independently evaluated, local; grade 6: an estimate with no "
         "evidence behind it). A build may override them."
     )
-    ui.table(ui.shown(defaults), "optimism_bias_defaults")
+    tables.table(tables.shown(defaults, snap), "optimism_bias_defaults")
     if prevention.published(snap):
         seen = prevention.optimism_bias_seen(snap)
         if not seen.empty:
@@ -93,7 +95,7 @@ def _optimism_bias(snap) -> None:
             )
 
 
-def render(page: ui.Page) -> None:
+def render(page: Page) -> None:
     snap = page.snap
     base = snap.price_base_year or "the price base year"
     rate, rate_source = _discount_rate(snap)
@@ -128,4 +130,4 @@ def render(page: ui.Page) -> None:
         st.caption("The full method will be in `docs/method.md` in the repository.")
 
 
-ui.run_page("Method", render)
+run_page("Method", render)
