@@ -155,6 +155,17 @@ def stacked_columns(
     return chart.properties(height=height)
 
 
+def _in_order(colour: str, title: str | None, domain: list[str], legend: alt.Legend) -> alt.Color:
+    """Series coloured from the palette in the order they first appear."""
+    return alt.Color(
+        f"{colour}:N",
+        title=title,
+        sort=domain,
+        scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]),
+        legend=legend,
+    )
+
+
 def grouped_columns(
     frame: pd.DataFrame, x: str, value: str, colour: str, colour_title: str
 ) -> alt.Chart:
@@ -168,13 +179,7 @@ def grouped_columns(
             x=alt.X(f"{x}:N", title=None, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset(f"{colour}:N", sort=domain),
             y=alt.Y(f"{value}:Q", axis=money_axis(frame[value])),
-            color=alt.Color(
-                f"{colour}:N",
-                title=colour_title,
-                sort=domain,
-                scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]),
-                legend=alt.Legend(orient="bottom"),
-            ),
+            color=_in_order(colour, colour_title, domain, alt.Legend(orient="bottom")),
             tooltip=[
                 alt.Tooltip(f"{x}:N", title="Year"),
                 alt.Tooltip(f"{colour}:N", title=colour_title),
@@ -196,12 +201,11 @@ def cumulative_lines(
         .encode(
             x=alt.X(f"{x}:N", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y(f"{value}:Q", axis=money_axis(frame[value])),
-            color=alt.Color(
-                f"{colour}:N",
-                title=None,
-                sort=domain,
-                scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]),
-                legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=3),
+            color=_in_order(
+                colour,
+                None,
+                domain,
+                alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=3),
             ),
             strokeDash=alt.StrokeDash(f"{colour}:N", sort=domain, legend=None),
             tooltip=[

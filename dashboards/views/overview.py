@@ -15,6 +15,35 @@ from dashboards.formatting import (
 )
 from dashboards.queries import budget, prevention
 
+PREVENTION_CARDS = ("PV of net savings", "Financial ROI", "Retained by place")
+
+
+def _prevention_cards(snap, row: pd.Series, net, roi, retained) -> None:
+    base = snap.price_base_year
+    net.metric(
+        PREVENTION_CARDS[0],
+        format_gbp_short(row["pv_net_savings_gbp"]),
+        help=f"Present value of fiscal savings ({format_gbp_short(row['pv_fiscal_gbp'])}) less the "
+        f"present value of costs ({format_gbp_short(row['pv_costs_gbp'])}) across "
+        f"{int(row['interventions'])} interventions; {base} prices, discounted at 3.5% a year.",
+        border=True,
+    )
+    roi.metric(
+        PREVENTION_CARDS[1],
+        format_per_head(row["financial_roi"]),
+        help=f"{format_roi(row['financial_roi'])}: present value of fiscal savings for each "
+        "£1 of present value of costs, all interventions together.",
+        border=True,
+    )
+    retained.metric(
+        PREVENTION_CARDS[2],
+        format_gbp_short(row["retained_gbp"]),
+        help="What the place keeps: savings to local agencies plus its gain share of national "
+        "cashable savings"
+        + (", present value." if prevention.retained_is_discounted(snap) else "."),
+        border=True,
+    )
+
 
 def _cards(page: Page, place: str, name: str, year: str, totals: pd.DataFrame | None) -> None:
     snap = page.snap
@@ -46,36 +75,11 @@ def _cards(page: Page, place: str, name: str, year: str, totals: pd.DataFrame | 
         if totals is None
         else f"{name} has no prevention interventions in this snapshot."
     )
-    base = snap.price_base_year
-    net.metric(
-        "PV of net savings",
-        "n/a" if row is None else format_gbp_short(row["pv_net_savings_gbp"]),
-        help=why
-        if row is None
-        else f"Present value of fiscal savings ({format_gbp_short(row['pv_fiscal_gbp'])}) less the "
-        f"present value of costs ({format_gbp_short(row['pv_costs_gbp'])}) across "
-        f"{int(row['interventions'])} interventions; {base} prices, discounted at 3.5% a year.",
-        border=True,
-    )
-    roi.metric(
-        "Financial ROI",
-        "n/a" if row is None else format_per_head(row["financial_roi"]),
-        help=why
-        if row is None
-        else f"{format_roi(row['financial_roi'])}: present value of fiscal savings for each "
-        "£1 of present value of costs, all interventions together.",
-        border=True,
-    )
-    retained.metric(
-        "Retained by place",
-        "n/a" if row is None else format_gbp_short(row["retained_gbp"]),
-        help=why
-        if row is None
-        else "What the place keeps: savings to local agencies plus its gain share of national "
-        "cashable savings"
-        + (", present value." if prevention.retained_is_discounted(snap) else "."),
-        border=True,
-    )
+    if row is None:
+        for slot, label in zip((net, roi, retained), PREVENTION_CARDS, strict=True):
+            slot.metric(label, "n/a", help=why, border=True)
+    else:
+        _prevention_cards(snap, row, net, roi, retained)
     if totals is None:
         st.info(
             "Prevention savings are not published in this snapshot yet: the map shows the "
