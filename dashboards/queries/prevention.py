@@ -18,6 +18,7 @@ SUMMARY = "place_prevention_summary"
 # Yearly costs per intervention: not part of the published contract yet; used when it is.
 COSTS = "prevention_costs"
 VALUE_TYPES = ["fiscal", "economic", "social"]
+GREEN_BOOK_RATE = 0.035
 
 
 def published(snap: Snapshot) -> bool:
@@ -225,6 +226,15 @@ def retained_by_year(snap: Snapshot, place_code: str) -> pd.DataFrame:
         (place_code,),
         needs=(SUMMARY,),
     )
+
+
+def discount_rate(snap: Snapshot) -> tuple[float, str]:
+    """The discount rate in force and where it comes from: the manifest's parameters (which
+    the publish step takes from `method_parameters`), else the Green Book's 3.5%."""
+    listed = (snap.manifest.get("parameters") or {}).get("discount_rate")
+    if isinstance(listed, int | float):
+        return float(listed), "the snapshot's manifest"
+    return GREEN_BOOK_RATE, "the Green Book (HM Treasury)"
 
 
 def optimism_bias(snap: Snapshot) -> pd.DataFrame | None:

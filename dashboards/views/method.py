@@ -12,7 +12,6 @@ from dashboards.formatting import format_share
 from dashboards.queries import prevention
 
 METHOD_DOC = Path(__file__).resolve().parents[2] / "docs" / "method.md"
-GREEN_BOOK_RATE = 0.035
 # The GMCA cost-benefit model's defaults, used only to say so when a snapshot does not carry
 # its own table.
 DEFAULT_OPTIMISM_BIAS = {1: 0.0, 2: 0.05, 3: 0.10, 4: 0.15, 5: 0.25, 6: 0.40}
@@ -59,13 +58,6 @@ MEASURES = """
 """
 
 
-def _discount_rate(snap) -> tuple[float, str]:
-    listed = (snap.manifest.get("parameters") or {}).get("discount_rate")
-    if isinstance(listed, int | float):
-        return float(listed), "the snapshot's manifest"
-    return GREEN_BOOK_RATE, "the Green Book (HM Treasury)"
-
-
 def _optimism_bias(snap) -> None:
     st.subheader("Optimism bias by confidence grade")
     table = prevention.optimism_bias(snap)
@@ -98,7 +90,7 @@ def _optimism_bias(snap) -> None:
 def render(page: Page) -> None:
     snap = page.snap
     base = snap.price_base_year or "the price base year"
-    rate, rate_source = _discount_rate(snap)
+    rate, rate_source = prevention.discount_rate(snap)
 
     prices, discount, published = st.columns(3)
     prices.metric("Price base", snap.price_base_year or "n/a", border=True)
