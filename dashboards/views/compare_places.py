@@ -5,10 +5,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, prevention, ui
+from dashboards.components import charts, filters, tables
+from dashboards.components.page import Page, no_places, run_page
+from dashboards.queries import budget, prevention, settlement_checks
 
-DEFAULT_YEAR = "2025-26"
-BASES = {"nominal": "Cash (nominal)", "real": "Real terms"}
 MONEY = ["pv_costs_gbp", "pv_fiscal_gbp", "pv_net_savings_gbp", "retained_gbp"]
 SORTS = {
     "pot": "Pot",
@@ -20,15 +20,15 @@ SORTS = {
 
 
 def _table(snap, year: str, basis: str, per_head: bool) -> pd.DataFrame:
-    frame = snap.places().merge(snap.populations(year), on="place_code", how="left")
+    frame = budget.places(snap).merge(budget.populations(snap, year), on="place_code", how="left")
     pot = f"pot_gbp_{basis}"
-    pots = snap.pots_by_place(year)[["place_code", pot, "share_pooled", "is_synthetic"]]
+    pots = budget.pots_by_place(snap, year)[["place_code", pot, "share_pooled", "is_synthetic"]]
     frame = frame.merge(pots, on="place_code", how="left")
     if prevention.published(snap):
         totals = prevention.place_totals(snap).drop(columns=["is_synthetic"])
         frame = frame.merge(totals, on="place_code", how="left")
     if snap.has("settlement_checks"):
-        frame = frame.merge(snap.checks_by_place(), on="place_code", how="left")
+        frame = frame.merge(settlement_checks.checks_by_place(snap), on="place_code", how="left")
     columns = [c for c in [pot, *MONEY] if c in frame]
     if per_head:
         for column in columns:
@@ -73,36 +73,33 @@ def _roi_chart(snap, place: str, names: dict) -> None:
     shown = rois[["place_code", "place_name", "intervention_id", "name", "financial_roi"]]
     rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3]).encode(x="x:Q")
     chart = charts.strip(shown, "financial_roi", "£ saved per £1", place)
-    ui.chart_with_table(
-        alt.layer(chart, rule).properties(height=chart.height), ui.shown(shown), "roi_by_place"
+    tables.chart_with_table(
+        alt.layer(chart, rule).properties(height=chart.height),
+        tables.shown(shown, snap),
+        "roi_by_place",
     )
 
 
-def render(page: ui.Page) -> None:
+def render(page: Page) -> None:
     snap = page.snap
-    places = snap.places()
-    years = snap.years()
+    places = budget.places(snap)
+    years = budget.years(snap)
     if places.empty or not years:
-        st.info("The published snapshot lists no city-regions yet: run `wholeplace build`.")
+        no_places()
         return
     names = dict(zip(places["place_code"], places["place_name"], strict=True))
     base = snap.price_base_year
     place_col, year_col, basis_col, head_col, sort_col = st.columns([3, 2, 3, 3, 3])
     with place_col:
-        place = ui.choose_place(places, "Highlight")
+        place = filters.choose_place(places, "Highlight")
     with year_col:
-        year = ui.choose(
-            "year", "Pot in", years, DEFAULT_YEAR if DEFAULT_YEAR in years else years[-1]
-        )
+        year = filters.choose_year(years, "Pot in")
     with basis_col:
-        basis = ui.choose(
-            "prices", "Prices", list(BASES), "nominal", widget=st.radio, horizontal=True,
-            format_func=lambda b: BASES[b] if b == "nominal" else f"{BASES[b]} ({base})",
-        )  # fmt: skip
+        basis = filters.choose_prices(base)
     with head_col:
-        per_head = ui.choose_per_head("yes")
+        per_head = filters.choose_per_head("yes")
     with sort_col:
-        sort = ui.choose("sort", "Sort by", list(SORTS), "pot", format_func=SORTS.get)
+        sort = filters.choose("sort", "Sort by", list(SORTS), "pot", format_func=SORTS.get)
 
     frame = _sorted(_table(snap, year, basis, per_head), sort, per_head)
     page.flag_synthetic(frame)
@@ -115,7 +112,7 @@ def render(page: ui.Page) -> None:
         f"Pot in {year} ({prices}); prevention figures are present values over each "
         f"appraisal ({base} prices); money {label}. Click a column header to sort."
     )
-    ui.table(ui.shown(frame, base), f"compare_places_{year}_{basis}{suffix}")
+    tables.table(tables.shown(frame, snap, base), f"compare_places_{year}_{basis}{suffix}")
 
     pot_col, savings_col = st.columns(2)
     with pot_col:
@@ -124,9 +121,9 @@ def render(page: ui.Page) -> None:
         pot = f"pot_gbp_{basis}{suffix}"
         pots = frame[["place_code", "place_name", pot]]
         pots = pots[pots[pot].fillna(0) > 0]
-        ui.chart_with_table(
+        tables.chart_with_table(
             charts.ranked_bars(pots, pot, "£", place),
-            ui.shown(pots, base),
+            tables.shown(pots, snap, base),
             f"compare_pots_{year}_{basis}{suffix}",
         )
     with savings_col:
@@ -136,9 +133,9 @@ def render(page: ui.Page) -> None:
         else:
             st.caption(f"Present value of fiscal savings, £, {base} prices.")
             savings = frame[["place_code", "place_name", f"pv_fiscal_gbp{suffix}"]].dropna()
-            ui.chart_with_table(
+            tables.chart_with_table(
                 charts.ranked_bars(savings, f"pv_fiscal_gbp{suffix}", "£", place),
-                ui.shown(savings, base),
+                tables.shown(savings, snap, base),
                 f"compare_savings{suffix}",
             )
 
@@ -156,7 +153,9 @@ def render(page: ui.Page) -> None:
             long["status"] = long["status"].map(
                 {"checks_passed": "pass", "checks_warned": "warn", "checks_failed": "fail"}
             )
-            ui.chart_with_table(charts.status_bars(long), ui.shown(long), "compare_checks")
+            tables.chart_with_table(
+                charts.status_bars(long), tables.shown(long, snap), "compare_checks"
+            )
 
 
-ui.run_page("Compare places", render)
+run_page("Compare places", render)

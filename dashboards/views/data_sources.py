@@ -7,7 +7,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, ui
+from dashboards.components import maps, tables
+from dashboards.components.page import Page, run_page
+from dashboards.queries import provenance, settlement_checks
 
 SOURCES_DOC = Path(__file__).resolve().parents[2] / "DATA_SOURCES.md"
 
@@ -46,7 +48,7 @@ def _source_line(row: tuple) -> str:
     return f"- **{what[:1].upper()}{what[1:]}**: {licence}. Use: {use}. Files: `{files}`."
 
 
-def render(page: ui.Page) -> None:
+def render(page: Page) -> None:
     snap = page.snap
     manifest = snap.manifest
     checks = manifest.get("checks") or {}
@@ -68,9 +70,9 @@ def render(page: ui.Page) -> None:
 
     st.subheader("Input files")
     st.caption("Every file the build read, with its SHA-256 and what happened to its rows.")
-    ui.table(ui.shown(snap.inputs()), "inputs")
+    tables.table(tables.shown(provenance.inputs(snap), snap), "inputs")
 
-    inputs = snap.inputs()
+    inputs = provenance.inputs(snap)
     quarantined = inputs["rows_quarantined"].fillna(0).sum() if len(inputs) else 0
     if quarantined:
         st.warning(
@@ -82,12 +84,12 @@ def render(page: ui.Page) -> None:
     st.subheader("Validation results")
     if snap.has("settlement_checks"):
         st.caption("Settlement checks across every place and year, by check and status.")
-        ui.table(ui.shown(snap.check_results()), "check_results")
+        tables.table(tables.shown(settlement_checks.check_results(snap), snap), "check_results")
     else:
         st.info("`settlement_checks` is not published in this snapshot.")
 
     st.subheader("Published marts")
-    ui.table(ui.shown(snap.mart_rows()), "marts")
+    tables.table(tables.shown(provenance.mart_rows(snap), snap), "marts")
 
     if "data_provenance" in snap.columns("place_spend_by_service"):
         st.subheader("Spending by service: which figures are real")
@@ -100,16 +102,16 @@ def render(page: ui.Page) -> None:
         ui.table(ui.shown(spend), "spend_by_service_sources")
 
     st.subheader("Data sources and licences")
-    st.caption(charts.BOUNDARIES_CREDIT)
+    st.caption(maps.BOUNDARIES_CREDIT)
     if SOURCES_DOC.is_file():
         before, sources, after = _sources(SOURCES_DOC.read_text(encoding="utf-8"))
         st.markdown(before)
         if not sources.empty:
             st.markdown("\n".join(_source_line(row) for row in sources.itertuples(index=False)))
-            ui.downloads(sources, "data_sources")
+            tables.downloads(sources, "data_sources")
         st.markdown(after)
     else:
         st.caption("The list of sources is in `DATA_SOURCES.md` in the repository.")
 
 
-ui.run_page("Data quality and sources", render)
+run_page("Data quality and sources", render)

@@ -6,11 +6,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboards import prevention, ui
+from dashboards.components import tables
+from dashboards.components.page import Page, run_page
 from dashboards.formatting import format_share
+from dashboards.queries import prevention
 
 METHOD_DOC = Path(__file__).resolve().parents[2] / "docs" / "method.md"
-GREEN_BOOK_RATE = 0.035
 # The GMCA cost-benefit model's defaults, used only to say so when a snapshot does not carry
 # its own table.
 DEFAULT_OPTIMISM_BIAS = {1: 0.0, 2: 0.05, 3: 0.10, 4: 0.15, 5: 0.25, 6: 0.40}
@@ -57,19 +58,12 @@ MEASURES = """
 """
 
 
-def _discount_rate(snap) -> tuple[float, str]:
-    listed = (snap.manifest.get("parameters") or {}).get("discount_rate")
-    if isinstance(listed, int | float):
-        return float(listed), "the snapshot's manifest"
-    return GREEN_BOOK_RATE, "the Green Book (HM Treasury)"
-
-
 def _optimism_bias(snap) -> None:
     st.subheader("Optimism bias by confidence grade")
     table = prevention.optimism_bias(snap)
     if table is not None:
         st.caption("The corrections this snapshot was built with.")
-        ui.table(ui.shown(table), "optimism_bias")
+        tables.table(tables.shown(table, snap), "optimism_bias")
         return
     defaults = pd.DataFrame(
         list(DEFAULT_OPTIMISM_BIAS.items()), columns=["confidence_grade", "optimism_bias"]
@@ -79,7 +73,7 @@ def _optimism_bias(snap) -> None:
         "defaults (grade 1: independently evaluated, local; grade 6: an estimate with no "
         "evidence behind it). A build may override them."
     )
-    ui.table(ui.shown(defaults), "optimism_bias_defaults")
+    tables.table(tables.shown(defaults, snap), "optimism_bias_defaults")
     if prevention.published(snap):
         seen = prevention.optimism_bias_seen(snap)
         if not seen.empty:
@@ -93,10 +87,10 @@ def _optimism_bias(snap) -> None:
             )
 
 
-def render(page: ui.Page) -> None:
+def render(page: Page) -> None:
     snap = page.snap
     base = snap.price_base_year or "the price base year"
-    rate, rate_source = _discount_rate(snap)
+    rate, rate_source = prevention.discount_rate(snap)
 
     prices, discount, published = st.columns(3)
     prices.metric("Price base", snap.price_base_year or "n/a", border=True)
@@ -128,4 +122,4 @@ def render(page: ui.Page) -> None:
         st.caption("The full method will be in `docs/method.md` in the repository.")
 
 
-ui.run_page("Method", render)
+run_page("Method", render)

@@ -4,7 +4,8 @@ headline figures for one place."""
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, prevention, ui
+from dashboards.components import charts, filters, maps, tables
+from dashboards.components.page import Page, no_places, run_page
 from dashboards.formatting import (
     format_gbp_exact,
     format_gbp_short,
@@ -12,14 +13,42 @@ from dashboards.formatting import (
     format_roi,
     format_share,
 )
+from dashboards.queries import budget, prevention
 
-DEFAULT_YEAR = "2025-26"
+PREVENTION_CARDS = ("PV of net savings", "Financial ROI", "Retained by place")
 
 
-def _cards(page: ui.Page, place: str, name: str, year: str, totals: pd.DataFrame | None) -> None:
+def _prevention_cards(snap, row: pd.Series, net, roi, retained) -> None:
+    base = snap.price_base_year
+    net.metric(
+        PREVENTION_CARDS[0],
+        format_gbp_short(row["pv_net_savings_gbp"]),
+        help=f"Present value of fiscal savings ({format_gbp_short(row['pv_fiscal_gbp'])}) less the "
+        f"present value of costs ({format_gbp_short(row['pv_costs_gbp'])}) across "
+        f"{int(row['interventions'])} interventions; {base} prices, discounted at 3.5% a year.",
+        border=True,
+    )
+    roi.metric(
+        PREVENTION_CARDS[1],
+        format_per_head(row["financial_roi"]),
+        help=f"{format_roi(row['financial_roi'])}: present value of fiscal savings for each "
+        "£1 of present value of costs, all interventions together.",
+        border=True,
+    )
+    retained.metric(
+        PREVENTION_CARDS[2],
+        format_gbp_short(row["retained_gbp"]),
+        help="What the place keeps: savings to local agencies plus its gain share of national "
+        "cashable savings"
+        + (", present value." if prevention.retained_is_discounted(snap) else "."),
+        border=True,
+    )
+
+
+def _cards(page: Page, place: str, name: str, year: str, totals: pd.DataFrame | None) -> None:
     snap = page.snap
-    head = snap.pot_headline(place, year)
-    share = snap.share_pooled(place, year)
+    head = budget.pot_headline(snap, place, year)
+    share = budget.share_pooled(snap, place, year)
     page.flag_synthetic(head["is_synthetic"], share["is_synthetic"])
     pot, pooled, net, roi, retained = st.columns(5)
     pot.metric(
@@ -46,36 +75,11 @@ def _cards(page: ui.Page, place: str, name: str, year: str, totals: pd.DataFrame
         if totals is None
         else f"{name} has no prevention interventions in this snapshot."
     )
-    base = snap.price_base_year
-    net.metric(
-        "PV of net savings",
-        "n/a" if row is None else format_gbp_short(row["pv_net_savings_gbp"]),
-        help=why
-        if row is None
-        else f"Present value of fiscal savings ({format_gbp_short(row['pv_fiscal_gbp'])}) less the "
-        f"present value of costs ({format_gbp_short(row['pv_costs_gbp'])}) across "
-        f"{int(row['interventions'])} interventions; {base} prices, discounted at 3.5% a year.",
-        border=True,
-    )
-    roi.metric(
-        "Financial ROI",
-        "n/a" if row is None else format_per_head(row["financial_roi"]),
-        help=why
-        if row is None
-        else f"{format_roi(row['financial_roi'])}: present value of fiscal savings for each "
-        "£1 of present value of costs, all interventions together.",
-        border=True,
-    )
-    retained.metric(
-        "Retained by place",
-        "n/a" if row is None else format_gbp_short(row["retained_gbp"]),
-        help=why
-        if row is None
-        else "What the place keeps: savings to local agencies plus its gain share of national "
-        "cashable savings"
-        + (", present value." if prevention.retained_is_discounted(snap) else "."),
-        border=True,
-    )
+    if row is None:
+        for slot, label in zip((net, roi, retained), PREVENTION_CARDS, strict=True):
+            slot.metric(label, "n/a", help=why, border=True)
+    else:
+        _prevention_cards(snap, row, net, roi, retained)
     if totals is None:
         st.info(
             "Prevention savings are not published in this snapshot yet: the map shows the "
@@ -86,8 +90,8 @@ def _cards(page: ui.Page, place: str, name: str, year: str, totals: pd.DataFrame
 
 def _measure(snap, year: str, totals: pd.DataFrame | None) -> tuple[pd.DataFrame, str, str]:
     """Per place: the measure the map shades (per head) and the bar ranks, its label."""
-    places = snap.places()
-    people = snap.populations(year)
+    places = budget.places(snap)
+    people = budget.populations(snap, year)
     if totals is not None:
         frame = totals[["place_code", "pv_fiscal_gbp", "is_synthetic"]].rename(
             columns={"pv_fiscal_gbp": "value"}
@@ -95,7 +99,7 @@ def _measure(snap, year: str, totals: pd.DataFrame | None) -> tuple[pd.DataFrame
         label = "Prevention savings"
         stem = "pv_fiscal_gbp"
     else:
-        pots = snap.pots_by_place(year)
+        pots = budget.pots_by_place(snap, year)
         frame = pots[["place_code", "pot_gbp_real", "is_synthetic"]].rename(
             columns={"pot_gbp_real": "value"}
         )
@@ -107,26 +111,24 @@ def _measure(snap, year: str, totals: pd.DataFrame | None) -> tuple[pd.DataFrame
     return frame, label, stem
 
 
-def render(page: ui.Page) -> None:
+def render(page: Page) -> None:
     snap = page.snap
-    places = snap.places()
+    places = budget.places(snap)
     if places.empty:
-        st.info("The published snapshot lists no city-regions yet: run `wholeplace build`.")
+        no_places()
         return
     names = dict(zip(places["place_code"], places["place_name"], strict=True))
-    years = snap.years()
+    years = budget.years(snap)
     place_col, year_col, head_col = st.columns([3, 1, 2])
     with place_col:
-        place = ui.choose_place(places)
+        place = filters.choose_place(places)
     if not years:
         st.info("No departmental funding is published yet.")
         return
     with year_col:
-        year = ui.choose(
-            "year", "Financial year", years, DEFAULT_YEAR if DEFAULT_YEAR in years else years[-1]
-        )
+        year = filters.choose_year(years)
     with head_col:
-        per_head = ui.choose_per_head("yes")
+        per_head = filters.choose_per_head("yes")
 
     totals = prevention.place_totals(snap) if prevention.published(snap) else None
     _cards(page, place, names[place], year, totals)
@@ -149,13 +151,13 @@ def render(page: ui.Page) -> None:
         mapped = frame[["place_code", "place_name", "population", "value_per_head"]].rename(
             columns={"value_per_head": f"{stem}_per_head"}
         )
-        ui.chart_with_table(
-            charts.choropleth(mapped, f"{stem}_per_head", "£ per head", place),
-            ui.shown(mapped, snap.price_base_year),
+        tables.chart_with_table(
+            maps.choropleth(mapped, f"{stem}_per_head", "£ per head", place),
+            tables.shown(mapped, snap, snap.price_base_year),
             f"map_{stem}_per_head_{year}",
         )
-        st.caption(charts.BOUNDARIES_CREDIT)
-        unmapped = sorted(set(mapped["place_code"]) - charts.mapped_places())
+        st.caption(maps.BOUNDARIES_CREDIT)
+        unmapped = sorted(set(mapped["place_code"]) - maps.mapped_places())
         if unmapped:
             st.caption(
                 "Not on the map (no 2025 boundary): "
@@ -169,11 +171,11 @@ def render(page: ui.Page) -> None:
         ranked = frame.rename(columns={"value_per_head": f"{stem}_per_head", "value": stem})
         ranked = ranked[["place_code", "place_name", column]].dropna(subset=[column])
         ranked = ranked.sort_values(column, ascending=False)
-        ui.chart_with_table(
+        tables.chart_with_table(
             charts.ranked_bars(ranked, column, "£", place),
-            ui.shown(ranked, snap.price_base_year),
+            tables.shown(ranked, snap, snap.price_base_year),
             f"ranked_{column}_{year}",
         )
 
 
-ui.run_page("Overview", render)
+run_page("Overview", render)

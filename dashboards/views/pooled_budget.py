@@ -3,17 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, ui
+from dashboards.components import charts, filters, tables
+from dashboards.components.page import Page, no_places, run_page
 from dashboards.formatting import (
     format_gbp,
     format_gbp_exact,
     format_per_head,
     format_share,
 )
-
-DEFAULT_YEAR = "2025-26"
-BASES = {"nominal": "Cash (nominal)", "real": "Real terms"}
-
+from dashboards.queries import budget, regions, settlement_checks
 
 GROUPS = {"pillar": "Pillar", "department": "Department"}
 COLUMNS = {"pillar": "pillar", "department": "department_name"}
@@ -24,20 +22,20 @@ def _over_the_years(snap, place: str, basis: str, label: str) -> None:
     st.subheader("The pot over the settlement years")
     range_col, by_col, head_col = st.columns([3, 2, 2])
     with by_col:
-        by = ui.choose(
+        by = filters.choose(
             "by", "Stack by", list(GROUPS), "pillar", widget=st.radio, horizontal=True,
             format_func=GROUPS.get,
         )  # fmt: skip
-    frame = snap.pot_by_year(place, by)
+    frame = budget.pot_by_year(snap, place, by)
     column = COLUMNS[by]
     years = list(dict.fromkeys(frame["financial_year"]))
     with range_col:
-        first, last = ui.choose_range("years", "Financial years", years, (years[0], years[-1]))
+        first, last = filters.choose_range("years", "Financial years", years, (years[0], years[-1]))
     with head_col:
-        per_head = ui.choose_per_head("no")
+        per_head = filters.choose_per_head("no")
     value = f"pot_gbp_{basis}"
     shown = (
-        frame[frame["financial_year"].isin(ui.years_between(years, first, last))]
+        frame[frame["financial_year"].isin(filters.years_between(years, first, last))]
         .groupby(["financial_year", column], as_index=False)
         .agg({value: "sum", "population": "max", "is_synthetic": "any"})
     )
@@ -46,7 +44,7 @@ def _over_the_years(snap, place: str, basis: str, label: str) -> None:
         value = f"{value}_per_head"
     st.caption(f"£{' per head' if per_head else ''}, {label}; {by}s stacked.")
     shown = shown[["financial_year", column, value, "population", "is_synthetic"]]
-    ui.chart_with_table(
+    tables.chart_with_table(
         charts.stacked_columns(
             shown,
             "financial_year",
@@ -55,7 +53,7 @@ def _over_the_years(snap, place: str, basis: str, label: str) -> None:
             GROUPS[by],
             domain=sorted(frame[column].unique()),
         ),  # fmt: skip
-        ui.shown(shown, snap.price_base_year),
+        tables.shown(shown, snap, snap.price_base_year),
         f"pot_by_year_{by}_{place}_{basis}{'_per_head' if per_head else ''}",
     )
 
@@ -79,7 +77,7 @@ def _source_caption(row: pd.Series, base: str) -> str:
     return f"Source: {provenance or release}, {year}, {units}"
 
 
-def _regional_spend(page: ui.Page, place: str, name: str) -> None:
+def _regional_spend(page: Page, place: str, name: str) -> None:
     """Real public spending per head in the place's region by function: context for the pot."""
     snap = page.snap
     st.subheader("Public spending in the region, by function")
@@ -89,8 +87,8 @@ def _regional_spend(page: ui.Page, place: str, name: str) -> None:
             "warehouse."
         )
         return
-    region = data.PLACE_REGIONS.get(place)
-    frame = snap.region_spend_by_function(region) if region else pd.DataFrame()
+    region = regions.place_region(snap, place)
+    frame = regions.region_spend_by_function(snap, region) if region else pd.DataFrame()
     if frame.empty:
         st.info(f"No regional spending by function is published for {name}'s region.")
         return
@@ -99,7 +97,7 @@ def _regional_spend(page: ui.Page, place: str, name: str) -> None:
     cra_year = str(row["financial_year"])
     st.caption(_source_caption(row, snap.price_base_year))
     # Settlement years: the years the place has a pot in.
-    pots = list(dict.fromkeys(snap.pot_by_year(place)["financial_year"]))
+    pots = list(dict.fromkeys(budget.pot_by_year(snap, place)["financial_year"]))
     settled = f" ({pots[0]} to {pots[-1]})" if pots else ""
     st.caption(
         f"Identifiable spending in {region}, the English region of {name}'s member areas. "
@@ -115,47 +113,37 @@ def _regional_spend(page: ui.Page, place: str, name: str) -> None:
         ["release", "financial_year", "region", "cofog_function", "spend_per_head_real",
          "spend_gbp_real", "population", "source_unit", "data_provenance", "is_synthetic"]
     ]  # fmt: skip
-    ui.chart_with_table(
+    tables.chart_with_table(
         charts.category_bars(shown, "cofog_function", "Function", "spend_per_head_real"),
-        ui.shown(shown, str(row["price_base_year"] or snap.price_base_year)),
+        tables.shown(shown, snap, str(row["price_base_year"] or snap.price_base_year)),
         f"region_spend_by_function_{place}_{cra_year}",
     )
 
 
-def render(page: ui.Page) -> None:
+def render(page: Page) -> None:
     snap = page.snap
-    places = snap.places()
+    places = budget.places(snap)
     if places.empty:
-        st.info("The published snapshot lists no city-regions yet: run `wholeplace build`.")
+        no_places()
         return
     names = dict(zip(places["place_code"], places["place_name"], strict=True))
     base = snap.price_base_year
 
     place_col, year_col, basis_col = st.columns([3, 1, 2])
     with place_col:
-        place = ui.choose_place(places)
-    years = snap.years_for(place)
+        place = filters.choose_place(places)
+    years = budget.years_for(snap, place)
     if not years:
         st.info(f"No funding is published for {names[place]} yet.")
         return
     with year_col:
-        year = ui.choose(
-            "year", "Financial year", years, DEFAULT_YEAR if DEFAULT_YEAR in years else years[-1]
-        )
+        year = filters.choose_year(years)
     with basis_col:
-        basis = ui.choose(
-            "prices",
-            "Prices",
-            list(BASES),
-            "nominal",
-            widget=st.radio,
-            horizontal=True,
-            format_func=lambda b: BASES[b] if b == "nominal" else f"{BASES[b]} ({base} prices)",
-        )
+        basis = filters.choose_prices(f"{base} prices")
 
-    head = snap.pot_headline(place, year)
-    share = snap.share_pooled(place, year)
-    contributions = snap.pooled_budget(place, year)
+    head = budget.pot_headline(snap, place, year)
+    share = budget.share_pooled(snap, place, year)
+    contributions = budget.pooled_budget(snap, place, year)
     page.flag_synthetic(head["is_synthetic"], share["is_synthetic"], contributions)
 
     cash, real, per_head, pooled = st.columns(4)
@@ -200,23 +188,23 @@ def render(page: ui.Page) -> None:
         with by_pillar:
             st.subheader("Pot by pillar")
             st.caption(f"£, {label}; resource and capital stacked.")
-            frame = snap.pot_by_pillar(place, year)[
+            frame = budget.pot_by_pillar(snap, place, year)[
                 ["pillar", "budget_type", value, "is_synthetic"]
             ]
-            ui.chart_with_table(
-                ui.stacked_bars(frame, "pillar", "Pillar", value),
-                ui.shown(frame, base),
+            tables.chart_with_table(
+                charts.stacked_bars(frame, "pillar", "Pillar", value),
+                tables.shown(frame, snap, base),
                 f"pot_by_pillar_{stem}",
             )
         with by_department:
             st.subheader("Pot by department")
             st.caption(f"£, {label}; resource and capital stacked.")
-            frame = snap.pot_by_department(place, year)[
+            frame = budget.pot_by_department(snap, place, year)[
                 ["department", "department_name", "budget_type", value, "is_synthetic"]
             ]
-            ui.chart_with_table(
-                ui.stacked_bars(frame, "department_name", "Department", value),
-                ui.shown(frame, base),
+            tables.chart_with_table(
+                charts.stacked_bars(frame, "department_name", "Department", value),
+                tables.shown(frame, snap, base),
                 f"pot_by_department_{stem}",
             )
 
@@ -224,12 +212,12 @@ def render(page: ui.Page) -> None:
 
         st.subheader("Contributions")
         st.caption("Each funding line's share that goes into the pot, in cash and real terms.")
-        ui.table(ui.shown(contributions, base), f"contributions_{place}_{year}")
+        tables.table(tables.shown(contributions, snap, base), f"contributions_{place}_{year}")
 
     _regional_spend(page, place, names[place])
 
     st.subheader("Settlement checks")
-    checks = snap.settlement_checks_for(place)
+    checks = settlement_checks.settlement_checks_for(snap, place)
     if checks.empty:
         st.info(f"No settlement checks are published for {names[place]}.")
         return
@@ -245,7 +233,7 @@ def render(page: ui.Page) -> None:
         st.warning(summary, icon=":material/warning:")
     else:
         st.success(summary, icon=":material/check_circle:")
-    ui.table(ui.shown(checks), f"settlement_checks_{place}")
+    tables.table(tables.shown(checks, snap), f"settlement_checks_{place}")
 
 
-ui.run_page("Pooled budget", render)
+run_page("Pooled budget", render)

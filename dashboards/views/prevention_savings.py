@@ -1,11 +1,11 @@
 """Prevention savings: each intervention's costs against the discounted savings it brings,
 whose budgets the savings land in, and how much the place keeps under its gain share."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, prevention, ui
+from dashboards.components import charts, filters, tables
+from dashboards.components.page import Page, no_places, run_page
 from dashboards.formatting import (
     format_financial_year,
     format_gbp_short,
@@ -13,6 +13,7 @@ from dashboards.formatting import (
     format_roi,
     format_share,
 )
+from dashboards.queries import budget, prevention
 
 ALL = "all"
 
@@ -20,7 +21,7 @@ ALL = "all"
 def _choose_intervention(cba: pd.DataFrame) -> str:
     names = dict(zip(cba["intervention_id"], cba["name"], strict=True))
     labels = {ALL: "All interventions", **names}
-    return ui.choose("intervention", "Intervention", list(labels), ALL, format_func=labels.get)
+    return filters.choose("intervention", "Intervention", list(labels), ALL, format_func=labels.get)
 
 
 def _mart_payback_year(cba: pd.DataFrame, intervention: str, starts: dict) -> str | None:
@@ -33,23 +34,24 @@ def _mart_payback_year(cba: pd.DataFrame, intervention: str, starts: dict) -> st
 
 
 def _payback_year(frame: pd.DataFrame) -> str | None:
-    """The first year in which fiscal savings so far cover costs so far (as the mart does)."""
+    """The first year in which fiscal savings so far cover costs so far, as intervention_cba
+    counts it for one intervention: here for all of the place's interventions together."""
     paid = frame[(frame["fiscal"] >= frame["costs"]) & (frame["fiscal"] > 0)]
     return None if paid.empty else str(paid["financial_year"].iloc[0])
 
 
 def _cards(snap, place: str, chosen: pd.DataFrame, intervention: str, starts: dict) -> None:
-    costs, fiscal = chosen["pv_costs_gbp"].sum(), chosen["pv_fiscal_gbp"].sum()
+    figures = prevention.headline(snap, place, None if intervention == ALL else intervention)
     c1, c2, c3, c4, c5 = st.columns(5)
-    c1.metric("PV of costs", format_gbp_short(costs), border=True)
-    c2.metric("PV of fiscal savings", format_gbp_short(fiscal), border=True)
+    c1.metric("PV of costs", format_gbp_short(figures.get("pv_costs_gbp")), border=True)
+    c2.metric("PV of fiscal savings", format_gbp_short(figures.get("pv_fiscal_gbp")), border=True)
     c3.metric(
         "PV of net savings",
-        format_gbp_short(fiscal - costs),
+        format_gbp_short(figures.get("pv_net_savings_gbp")),
         help="Present value of fiscal savings less present value of costs.",
         border=True,
     )
-    roi = fiscal / costs if costs else None
+    roi = figures.get("financial_roi")
     c4.metric(
         "Financial ROI",
         format_per_head(roi),
@@ -104,9 +106,9 @@ def _over_time(
         shown = yearly[yearly["financial_year"].isin(years)]
         long = shown.melt("financial_year", present, "series", "pv_gbp")
         long["series"] = long["series"].map(series)
-        ui.chart_with_table(
+        tables.chart_with_table(
             charts.grouped_columns(long, "financial_year", "pv_gbp", "series", "Series"),
-            ui.shown(long),
+            tables.shown(long, snap),
             f"prevention_by_year_{place}_{intervention}",
         )
     with right:
@@ -114,7 +116,8 @@ def _over_time(
         cumulative = yearly.copy()
         for column in present:
             cumulative[column] = cumulative[column].cumsum()
-        if costs is not None:
+        # One intervention's payback is published; that of all of them together is not.
+        if chosen is None:
             payback = _payback_year(cumulative)
         else:
             payback = _mart_payback_year(cba, intervention, starts)
@@ -133,14 +136,14 @@ def _over_time(
         )
         long["series"] = long["series"].map(series)
         marked = payback if payback in set(long["financial_year"]) else None
-        ui.chart_with_table(
+        tables.chart_with_table(
             charts.cumulative_lines(long, "financial_year", "cumulative_gbp", "series", marked),
-            ui.shown(long),
+            tables.shown(long, snap),
             f"prevention_cumulative_{place}_{intervention}",
         )
 
 
-def _value_mix(cba: pd.DataFrame, place: str) -> None:
+def _value_mix(snap, cba: pd.DataFrame, place: str) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Cashable and non-cashable savings")
@@ -156,12 +159,12 @@ def _value_mix(cba: pd.DataFrame, place: str) -> None:
         long["saving"] = long["saving"].map(
             {"pv_cashable_gbp": "cashable", "pv_non_cashable_gbp": "non-cashable"}
         )
-        ui.chart_with_table(
+        tables.chart_with_table(
             charts.stacked_columns(
                 long, "name", "pv_gbp", "saving", "Saving", horizontal=True,
                 domain=["cashable", "non-cashable"],
             ),
-            ui.shown(long),
+            tables.shown(long, snap),
             f"cashable_{place}",
         )  # fmt: skip
     with right:
@@ -174,12 +177,12 @@ def _value_mix(cba: pd.DataFrame, place: str) -> None:
             "pv_gbp",
         )
         long["value_type"] = long["value_type"].str.removeprefix("pv_").str.removesuffix("_gbp")
-        ui.chart_with_table(
+        tables.chart_with_table(
             charts.stacked_columns(
                 long, "name", "pv_gbp", "value_type", "Value", horizontal=True,
                 domain=prevention.VALUE_TYPES,
             ),
-            ui.shown(long),
+            tables.shown(long, snap),
             f"value_types_{place}",
         )  # fmt: skip
 
@@ -196,12 +199,12 @@ def _who_benefits(snap, place: str, name: str) -> None:
         f"whose budget saves (columns). {format_share(wrong.sum() / matrix['pv_fiscal_gbp'].sum())}"
         " of the savings land in another organisation's budget (the wrong pocket)."
     )
-    ui.chart_with_table(
+    tables.chart_with_table(
         charts.heatmap(
             matrix, "beneficiary_agency", "investing_agency", "pv_fiscal_gbp",
             "Beneficiary agency", "Investing agency",
         ),
-        ui.shown(matrix),
+        tables.shown(matrix, snap),
         f"who_benefits_{place}",
     )  # fmt: skip
 
@@ -228,23 +231,13 @@ def _retained(snap, place: str, name: str, years: list[str]) -> None:
     chart = charts.stacked_columns(
         long, "financial_year", "gbp", "series", "Retained", domain=list(long["series"].unique())
     )
-    ui.chart_with_table(chart, ui.shown(shown), f"retained_{place}")
+    tables.chart_with_table(chart, tables.shown(shown, snap), f"retained_{place}")
 
 
 def _sensitivity(snap, intervention: str) -> None:
-    if intervention == ALL or not snap.has("intervention_sensitivity"):
+    if intervention == ALL:
         return
-    frame = snap.query(
-        """
-        SELECT varied_rate, CAST(npv_gbp AS DOUBLE) AS npv_gbp,
-               CAST(npv_at_low_gbp AS DOUBLE) AS npv_at_low_gbp,
-               CAST(npv_at_high_gbp AS DOUBLE) AS npv_at_high_gbp,
-               CAST(assumed_deadweight AS DOUBLE) AS assumed_deadweight,
-               CAST(switching_deadweight AS DOUBLE) AS switching_deadweight
-        FROM intervention_sensitivity WHERE intervention_id = ? ORDER BY varied_rate
-        """,
-        (intervention,),
-    )
+    frame = prevention.sensitivity(snap, intervention)
     if frame.empty:
         return
     st.subheader("How sure is the net present value?")
@@ -259,30 +252,14 @@ def _sensitivity(snap, intervention: str) -> None:
             else "No deadweight between 0 and 100% brings the NPV to zero."
         )
     )
-    chart = (
-        alt.Chart(frame)
-        .mark_bar(color=charts.OTHERS)
-        .encode(
-            y=alt.Y("varied_rate:N", title=None),
-            x=alt.X("npv_at_low_gbp:Q", axis=ui.money_axis(frame["npv_at_high_gbp"])),
-            x2="npv_at_high_gbp:Q",
-            tooltip=[
-                alt.Tooltip("varied_rate:N", title="Rate"),
-                alt.Tooltip("npv_at_low_gbp:Q", title="NPV, 10 points lower", format=",.0f"),
-                alt.Tooltip("npv_at_high_gbp:Q", title="NPV, 10 points higher", format=",.0f"),
-            ],
-        )
-        .properties(height=ui.bar_height(len(frame)))
-    )
-    rule = alt.Chart(frame.head(1)).mark_rule(color="black").encode(x="npv_gbp:Q")
-    ui.chart_with_table(
-        alt.layer(chart, rule).properties(height=ui.bar_height(len(frame))),
-        ui.shown(frame),
+    tables.chart_with_table(
+        charts.range_bars(frame, "varied_rate", "npv_at_low_gbp", "npv_at_high_gbp", "npv_gbp"),
+        tables.shown(frame, snap),
         f"sensitivity_{intervention}",
     )
 
 
-def render(page: ui.Page) -> None:
+def render(page: Page) -> None:
     snap = page.snap
     if not prevention.published(snap):
         st.info(
@@ -290,14 +267,14 @@ def render(page: ui.Page) -> None:
             "build that includes the interventions feed (`wholeplace build`)."
         )
         return
-    places = snap.places()
+    places = budget.places(snap)
     if places.empty:
-        st.info("The published snapshot lists no city-regions yet: run `wholeplace build`.")
+        no_places()
         return
     names = dict(zip(places["place_code"], places["place_name"], strict=True))
     place_col, intervention_col, years_col = st.columns([2, 2, 3])
     with place_col:
-        place = ui.choose_place(places)
+        place = filters.choose_place(places)
     cba = prevention.interventions(snap, place)
     if cba.empty:
         st.info(f"{names[place]} has no prevention interventions in this snapshot.")
@@ -307,10 +284,10 @@ def render(page: ui.Page) -> None:
         intervention = _choose_intervention(cba)
     all_years = prevention.years(snap, place)
     with years_col:
-        first, last = ui.choose_range(
+        first, last = filters.choose_range(
             "years", "Financial years", all_years, (all_years[0], all_years[-1])
         )
-    years = ui.years_between(all_years, first, last)
+    years = filters.years_between(all_years, first, last)
     starts = prevention.start_years(snap, place)
     chosen = cba if intervention == ALL else cba[cba["intervention_id"] == intervention]
     _cards(snap, place, chosen, intervention, starts)
@@ -321,13 +298,13 @@ def render(page: ui.Page) -> None:
 
     st.subheader("Interventions")
     table = cba.drop(columns=["place_code", "is_synthetic"])
-    ui.table(ui.shown(table), f"interventions_{place}")
+    tables.table(tables.shown(table, snap), f"interventions_{place}")
 
     _over_time(snap, place, cba, intervention, years, starts)
-    _value_mix(cba, place)
+    _value_mix(snap, cba, place)
     _who_benefits(snap, place, names[place])
     _retained(snap, place, names[place], years)
     _sensitivity(snap, intervention)
 
 
-ui.run_page("Prevention savings", render)
+run_page("Prevention savings", render)

@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import yaml
 from fake_prevention import prevention_tables
+
+# The marts' dbt ymls: the manifest's `columns` carries their column descriptions, as the
+# publish step writes them.
+MARTS_YML = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "marts"
 
 MONEY = pa.decimal128(18, 2)
 GM, WY, LCR = "E47000001", "E47000003", "E47000004"
@@ -295,6 +300,20 @@ REGIONAL_MARTS = ("region_spend_by_function",)
 PUBLISHED_MARTS = CORE_MARTS + PREVENTION_MARTS + REGIONAL_MARTS
 
 
+def yml_descriptions(mart: str, columns: list[str]) -> dict[str, str]:
+    """The description of each of these columns in the mart's dbt yml (described ones only)."""
+    path = MARTS_YML / f"{mart}.yml"
+    if not path.is_file():
+        return {}
+    described = {}
+    for model in yaml.safe_load(path.read_text(encoding="utf-8")).get("models") or []:
+        if model.get("name") == mart:
+            for column in model.get("columns") or []:
+                if column.get("name") in columns and column.get("description"):
+                    described[column["name"]] = str(column["description"]).strip()
+    return described
+
+
 def write_snapshot(
     warehouse: Path,
     run_id: str = "test-run-1",
@@ -302,17 +321,27 @@ def write_snapshot(
     scale: str = "1",
     synthetic: bool = True,
     marts: tuple[str, ...] | None = None,
+    labels: dict[str, dict[str, str]] | None = None,
+    regions: dict[str, str] | None = None,
 ) -> Path:
-    """Publish a fake snapshot under `warehouse` and point `published` at it (atomically)."""
+    """Publish a fake snapshot under `warehouse` and point `published` at it (atomically).
+    `labels` ({mart: {column: header}}) goes into the manifest as the publish step would write
+    the columns' `meta.label`; `regions` ({place: region}) adds `places.region`."""
     folder = warehouse / "snapshots" / run_id
     folder.mkdir(parents=True)
     tables = _marts(Decimal(scale), synthetic)
-    listed = {}
+    if regions is not None:
+        codes = tables["places"].column("place_code").to_pylist()
+        tables["places"] = tables["places"].append_column(
+            "region", pa.array([regions.get(c) for c in codes], pa.string())
+        )
+    listed, columns = {}, {}
     for name, table in tables.items():
         if name not in (PUBLISHED_MARTS if marts is None else marts):
             continue
         pq.write_table(table, folder / f"{name}.parquet")
         listed[name] = {"file": f"{name}.parquet", "rows": table.num_rows}
+        columns[name] = yml_descriptions(name, table.column_names)
     manifest = {
         "run_id": run_id,
         "published_at": "2025-11-21T22:33:00+00:00",
@@ -331,7 +360,10 @@ def write_snapshot(
         ],
         "marts": listed,
         "checks": {"passed": 2, "warned": 1, "failed": 1},
+        "columns": columns,
     }
+    if labels is not None:
+        manifest["labels"] = labels
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     link = warehouse / f".published-{run_id}"
     link.symlink_to(Path("snapshots") / run_id)

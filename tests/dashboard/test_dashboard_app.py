@@ -19,8 +19,9 @@ from dashboard_helpers import (
 from dashboard_helpers import run_app as _run_app
 from fake_snapshot import GM, LCR, WY, write_snapshot
 
-from dashboards import data
 from dashboards.formatting import format_gbp, format_per_head, format_share
+from dashboards.queries import budget, settlement_checks
+from dashboards.queries.snapshot import current_snapshot
 
 
 def run_app(page: str | None = POOLED, **query: str):
@@ -106,10 +107,10 @@ def test_hostile_query_params_fall_back_to_defaults(warehouse: Path, query: dict
 
 
 def test_query_layer_binds_parameters(warehouse: Path) -> None:
-    snap = data.current_snapshot(warehouse)
-    assert snap.pooled_budget("E47000001' OR '1'='1", "2025-26").empty
-    assert snap.settlement_checks_for("' OR 1=1 --").empty
-    assert len(snap.pooled_budget(GM, "2025-26")) == 4
+    snap = current_snapshot(warehouse)
+    assert budget.pooled_budget(snap, "E47000001' OR '1'='1", "2025-26").empty
+    assert settlement_checks.settlement_checks_for(snap, "' OR 1=1 --").empty
+    assert len(budget.pooled_budget(snap, GM, "2025-26")) == 4
 
 
 def test_data_and_sources_page(warehouse: Path) -> None:

@@ -3,28 +3,10 @@ readable with the common forms of colour blindness; money axes read £, £m or �
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
-
 import altair as alt
 import pandas as pd
 
-from dashboards.ui import PALETTE, bar_height, money_axis
-
-BOUNDARIES = (
-    Path(__file__).resolve().parent
-    / "assets"
-    / ("combined_authorities_CAUTH25_EN_BUC_DERIVED.geojson")
-)
-BOUNDARIES_CREDIT = (
-    "Boundaries: combined authorities (May 2025), derived from ONS boundaries, Open Government "
-    "Licence v3.0. Contains OS data © Crown copyright and database right."
-)
-BOUNDARY_DATASET = "combined_authority_boundaries"
-MAP_HEIGHT = 600
-STATUS_COLOURS = {"pass": "#0072B2", "warn": "#E69F00", "fail": "#D55E00"}
-HIGHLIGHT, OTHERS = "#D55E00", "#0072B2"
+from dashboards.palette import BUDGET_TYPE_COLOURS, HIGHLIGHT, OTHERS, PALETTE, STATUS_COLOURS
 
 
 def money_format(values: pd.Series) -> str:
@@ -33,141 +15,63 @@ def money_format(values: pd.Series) -> str:
     return ",.2f" if top < 100 else ",.0f"
 
 
-@cache
-def _features() -> tuple[dict, ...]:
-    with BOUNDARIES.open(encoding="utf-8") as handle:
-        return tuple(json.load(handle)["features"])
+def pounds(fmt: str) -> str:
+    return f"(datum.value < 0 ? '-£' : '£') + format(abs(datum.value), '{fmt}')"
 
 
-def mapped_places() -> set[str]:
-    return {f["properties"]["CAUTH25CD"] for f in _features()}
+def money_axis(values: pd.Series) -> alt.Axis:
+    """An axis in £, £m or £bn, whichever suits the largest value."""
+    top = float(values.abs().max() or 0) if len(values) else 0.0
+    if top >= 1e9:
+        body = "format(abs(datum.value) / 1e9, ',.1~f') + 'bn'"
+    elif top >= 1e7:
+        body = "format(abs(datum.value) / 1e6, ',.0f') + 'm'"
+    elif top >= 1e6:  # £0.5m, £1m, £1.5m rather than £0m, £1m, £1m
+        body = "format(abs(datum.value) / 1e6, ',.1~f') + 'm'"
+    elif top >= 100:
+        body = "format(abs(datum.value), ',.0f')"
+    else:  # per-head figures: pounds and pence
+        body = "format(abs(datum.value), ',.2~f')"
+    # -£2m, not £-2m; £0 rather than £0m.
+    expr = f"datum.value == 0 ? '£0' : (datum.value < 0 ? '-£' : '£') + {body}"
+    return alt.Axis(labelExpr=expr, title=None, grid=True, tickCount=4)
 
 
-def _ring_centroid(ring: list) -> tuple[float, float, float]:
-    """Area and centroid of a polygon ring (shoelace formula, in degrees: fine for a label)."""
-    area = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
-        cross = x0 * y1 - x1 * y0
-        area += cross
-        cx += (x0 + x1) * cross
-        cy += (y0 + y1) * cross
-    if not area:
-        return 0.0, ring[0][0], ring[0][1]
-    return abs(area / 2), cx / (3 * area), cy / (3 * area)
+def bar_height(bars: int) -> int:
+    return max(140, 36 * bars)
 
 
-@cache
-def label_point(code: str) -> tuple[float, float] | None:
-    """Where to write a place's name: the centroid of its largest polygon."""
-    for feature in _features():
-        if feature["properties"]["CAUTH25CD"] == code:
-            geometry = feature["geometry"]
-            polygons = (
-                [geometry["coordinates"]]
-                if geometry["type"] == "Polygon"
-                else geometry["coordinates"]
-            )
-            _, lon, lat = max(_ring_centroid(polygon[0]) for polygon in polygons)
-            return lon, lat
-    return None
-
-
-def choropleth(frame: pd.DataFrame, value: str, title: str, selected: str | None = None) -> dict:
-    """England's combined authorities shaded by `value` (one row per place_code); places
-    without a figure are grey, the selected place is outlined and labelled.
-
-    Returns a Vega-Lite spec: the boundaries travel as a named GeoJSON dataset added after
-    Altair has written the spec, because Altair copies and validates every coordinate of
-    inline data, which took most of a second per render."""
-    values = frame.set_index("place_code")[value].to_dict()
-    names = frame.set_index("place_code")["place_name"].to_dict()
-    features = []
-    for feature in _features():
-        code = feature["properties"]["CAUTH25CD"]
-        figure = values.get(code)
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": feature["geometry"],
-                "properties": {
-                    "code": code,
-                    "name": names.get(code) or feature["properties"]["CAUTH25NM"],
-                    "value": None if figure is None or pd.isna(figure) else float(figure),
-                },
-            }
-        )
-    shown = pd.Series([f["properties"]["value"] for f in features], dtype=float).dropna()
-    diverging = len(shown) and shown.min() < 0 < shown.max()
-    scale = (
-        alt.Scale(scheme="blueorange", domainMid=0, reverse=True)
-        if diverging
-        else alt.Scale(scheme="viridis", reverse=True)
+def _highlighted(selected: str | None) -> alt.ColorValue:
+    """The selected place in another colour than the others."""
+    return alt.condition(
+        alt.datum.place_code == (selected or ""), alt.value(HIGHLIGHT), alt.value(OTHERS)
     )
-    fmt = money_format(shown)
-    source = alt.NamedData(name=BOUNDARY_DATASET)
-    projection = {"type": "mercator"}
-    base = (
-        alt.Chart(source)
-        .mark_geoshape(fill="#dddddd", stroke="white", strokeWidth=0.8)
-        .encode(tooltip=[alt.Tooltip("properties.name:N", title="Place")])
-        .project(**projection)
-    )
-    shaded = (
-        alt.Chart(source)
-        .mark_geoshape(stroke="white", strokeWidth=0.8)
+
+
+def stacked_bars(frame: pd.DataFrame, category: str, title: str, value: str) -> alt.Chart:
+    """Horizontal bars per category, stacked by budget type (resource and capital)."""
+    types = sorted(frame["budget_type"].dropna().unique()) if len(frame) else []
+    colours = [BUDGET_TYPE_COLOURS.get(t, PALETTE[2 + i]) for i, t in enumerate(types)]
+    return (
+        alt.Chart(frame)
+        .mark_bar()
         .encode(
+            y=alt.Y(f"{category}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+            x=alt.X(f"sum({value}):Q", axis=money_axis(frame.groupby(category)[value].sum())),
             color=alt.Color(
-                "properties.value:Q",
-                title=title,
-                scale=scale,
-                legend=alt.Legend(orient="bottom", format=fmt, labelExpr=_pounds(fmt)),
+                "budget_type:N",
+                title="Budget type",
+                scale=alt.Scale(domain=types, range=colours),
+                legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
-                alt.Tooltip("properties.name:N", title="Place"),
-                alt.Tooltip("properties.value:Q", title=title, format=fmt),
+                alt.Tooltip(f"{category}:N", title=title),
+                alt.Tooltip("budget_type:N", title="Budget type"),
+                alt.Tooltip(f"{value}:Q", title="£", format=",.0f"),
             ],
         )
-        .transform_filter("isValid(datum.properties.value)")
-        .project(**projection)
+        .properties(height=bar_height(frame[category].nunique()), padding={"left": 8})
     )
-    layers = [base, shaded]
-    if selected:
-        layers.append(
-            alt.Chart(source)
-            .mark_geoshape(filled=False, stroke="black", strokeWidth=2.5)
-            .transform_filter(f"datum.properties.code == {json.dumps(selected)}")
-            .project(**projection)
-        )
-        layers += _label(selected, names.get(selected, selected), values.get(selected), fmt)
-    spec = alt.layer(*layers).properties(height=MAP_HEIGHT).to_dict(validate=False)
-    spec.setdefault("datasets", {})[BOUNDARY_DATASET] = features
-    return spec
-
-
-def _label(code: str, name: str, figure: float | None, fmt: str) -> list[alt.Chart]:
-    """The place's name and figure, written at its centroid over a white halo."""
-    point = label_point(code)
-    if point is None:
-        return []
-    text = name
-    if figure is not None and not pd.isna(figure):
-        text += f": {'-' if figure < 0 else ''}£{abs(figure):{fmt}}"
-    label = alt.Data(values=[{"lon": point[0], "lat": point[1], "text": text}])
-    marks = [
-        {"stroke": "white", "strokeWidth": 3, "strokeOpacity": 0.9},
-        {"color": "black"},
-    ]
-    return [
-        alt.Chart(label)
-        .mark_text(fontSize=13, fontWeight="bold", dx=12, align="left", **mark)
-        .encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
-        .project(type="mercator")
-        for mark in marks
-    ]
-
-
-def _pounds(fmt: str) -> str:
-    return f"(datum.value < 0 ? '-£' : '£') + format(abs(datum.value), '{fmt}')"
 
 
 def ranked_bars(
@@ -181,11 +85,7 @@ def ranked_bars(
         .encode(
             y=alt.Y("place_name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
             x=alt.X(f"{value}:Q", axis=money_axis(frame[value])),
-            color=alt.condition(
-                alt.datum.place_code == (selected or ""),
-                alt.value(HIGHLIGHT),
-                alt.value(OTHERS),
-            ),
+            color=_highlighted(selected),
             tooltip=[
                 alt.Tooltip("place_name:N", title="Place"),
                 alt.Tooltip(f"{value}:Q", title=title, format=fmt),
@@ -255,6 +155,17 @@ def stacked_columns(
     return chart.properties(height=height)
 
 
+def _in_order(colour: str, title: str | None, domain: list[str], legend: alt.Legend) -> alt.Color:
+    """Series coloured from the palette in the order they first appear."""
+    return alt.Color(
+        f"{colour}:N",
+        title=title,
+        sort=domain,
+        scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]),
+        legend=legend,
+    )
+
+
 def grouped_columns(
     frame: pd.DataFrame, x: str, value: str, colour: str, colour_title: str
 ) -> alt.Chart:
@@ -268,13 +179,7 @@ def grouped_columns(
             x=alt.X(f"{x}:N", title=None, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset(f"{colour}:N", sort=domain),
             y=alt.Y(f"{value}:Q", axis=money_axis(frame[value])),
-            color=alt.Color(
-                f"{colour}:N",
-                title=colour_title,
-                sort=domain,
-                scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]),
-                legend=alt.Legend(orient="bottom"),
-            ),
+            color=_in_order(colour, colour_title, domain, alt.Legend(orient="bottom")),
             tooltip=[
                 alt.Tooltip(f"{x}:N", title="Year"),
                 alt.Tooltip(f"{colour}:N", title=colour_title),
@@ -296,12 +201,11 @@ def cumulative_lines(
         .encode(
             x=alt.X(f"{x}:N", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y(f"{value}:Q", axis=money_axis(frame[value])),
-            color=alt.Color(
-                f"{colour}:N",
-                title=None,
-                sort=domain,
-                scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]),
-                legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=3),
+            color=_in_order(
+                colour,
+                None,
+                domain,
+                alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=3),
             ),
             strokeDash=alt.StrokeDash(f"{colour}:N", sort=domain, legend=None),
             tooltip=[
@@ -337,7 +241,7 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
             f"{value}:Q",
             title="PV fiscal savings",
             scale=alt.Scale(scheme="viridis", reverse=True),
-            legend=alt.Legend(orient="right", labelExpr=_pounds(",.0f"), gradientLength=120),
+            legend=alt.Legend(orient="right", labelExpr=pounds(",.0f"), gradientLength=120),
         ),
         tooltip=[
             alt.Tooltip(f"{y}:N", title=y_title),
@@ -372,11 +276,7 @@ def strip(frame: pd.DataFrame, value: str, title: str, selected: str | None = No
         .encode(
             y=alt.Y("place_name:N", title=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X(f"{value}:Q", title=title, scale=alt.Scale(zero=True)),
-            color=alt.condition(
-                alt.datum.place_code == (selected or ""),
-                alt.value(HIGHLIGHT),
-                alt.value(OTHERS),
-            ),
+            color=_highlighted(selected),
             tooltip=[
                 alt.Tooltip("place_name:N", title="Place"),
                 alt.Tooltip("name:N", title="Intervention"),
@@ -412,3 +312,25 @@ def status_bars(frame: pd.DataFrame) -> alt.Chart:
         .transform_calculate(order="indexof(['fail', 'warn', 'pass'], datum.status)")
         .properties(height=bar_height(frame["place_name"].nunique()))
     )
+
+
+def range_bars(frame: pd.DataFrame, y: str, low: str, high: str, mark: str) -> alt.LayerChart:
+    """A bar from `low` to `high` per row (NPV with a rate lower and higher, say), with a rule
+    at the first row's `mark` (the central NPV)."""
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color=OTHERS)
+        .encode(
+            y=alt.Y(f"{y}:N", title=None),
+            x=alt.X(f"{low}:Q", axis=money_axis(frame[high])),
+            x2=f"{high}:Q",
+            tooltip=[
+                alt.Tooltip(f"{y}:N", title="Rate"),
+                alt.Tooltip(f"{low}:Q", title="NPV, 10 points lower", format=",.0f"),
+                alt.Tooltip(f"{high}:Q", title="NPV, 10 points higher", format=",.0f"),
+            ],
+        )
+        .properties(height=bar_height(len(frame)))
+    )
+    rule = alt.Chart(frame.head(1)).mark_rule(color="black").encode(x=f"{mark}:Q")
+    return alt.layer(bars, rule).properties(height=bar_height(len(frame)))

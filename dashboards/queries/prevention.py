@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards.data import Snapshot
+from dashboards.queries.snapshot import Snapshot
 
 CBA = "intervention_cba"
 SAVINGS = "prevention_savings"
@@ -18,6 +18,7 @@ SUMMARY = "place_prevention_summary"
 # Yearly costs per intervention: not part of the published contract yet; used when it is.
 COSTS = "prevention_costs"
 VALUE_TYPES = ["fiscal", "economic", "social"]
+GREEN_BOOK_RATE = 0.035
 
 
 def published(snap: Snapshot) -> bool:
@@ -69,6 +70,26 @@ def place_totals(snap: Snapshot) -> pd.DataFrame:
         """,
         needs=(CBA,),
     )
+
+
+def headline(snap: Snapshot, place_code: str, intervention: str | None = None) -> dict:
+    """The cards' figures: present values, net fiscal savings and financial ROI of one
+    intervention (as intervention_cba publishes them) or of all the place's interventions."""
+    if intervention is None:
+        rows = place_totals(snap)
+        rows = rows[rows["place_code"] == place_code]
+    else:
+        rows = interventions(snap, place_code)
+        rows = rows[rows["intervention_id"] == intervention].assign(
+            pv_net_savings_gbp=lambda r: r["pv_fiscal_gbp"] - r["pv_costs_gbp"]
+        )
+    if rows.empty:
+        return {}
+    row = rows.iloc[0]
+    return {
+        column: None if pd.isna(row[column]) else float(row[column])
+        for column in ("pv_costs_gbp", "pv_fiscal_gbp", "pv_net_savings_gbp", "financial_roi")
+    }
 
 
 def interventions(snap: Snapshot, place_code: str | None = None) -> pd.DataFrame:
@@ -207,6 +228,15 @@ def retained_by_year(snap: Snapshot, place_code: str) -> pd.DataFrame:
     )
 
 
+def discount_rate(snap: Snapshot) -> tuple[float, str]:
+    """The discount rate in force and where it comes from: the manifest's parameters (which
+    the publish step takes from `method_parameters`), else the Green Book's 3.5%."""
+    listed = (snap.manifest.get("parameters") or {}).get("discount_rate")
+    if isinstance(listed, int | float):
+        return float(listed), "the snapshot's manifest"
+    return GREEN_BOOK_RATE, "the Green Book (HM Treasury)"
+
+
 def optimism_bias(snap: Snapshot) -> pd.DataFrame | None:
     """The optimism-bias table in force, if the snapshot carries it (a published
     `method_parameters` mart, or `parameters.optimism_bias` in the manifest); else None."""
@@ -234,4 +264,22 @@ def optimism_bias_seen(snap: Snapshot) -> pd.DataFrame:
         SELECT CAST(optimism_bias AS DOUBLE) AS optimism_bias, COUNT(*) AS benefit_rows
         FROM {SAVINGS} GROUP BY 1 ORDER BY 1
         """
+    )
+
+
+def sensitivity(snap: Snapshot, intervention: str) -> pd.DataFrame:
+    """NPV with each rate 10 points lower and higher, and the switching deadweight (empty
+    when `intervention_sensitivity` is not published)."""
+    if not snap.has("intervention_sensitivity"):
+        return pd.DataFrame()
+    return snap.query(
+        """
+        SELECT varied_rate, CAST(npv_gbp AS DOUBLE) AS npv_gbp,
+               CAST(npv_at_low_gbp AS DOUBLE) AS npv_at_low_gbp,
+               CAST(npv_at_high_gbp AS DOUBLE) AS npv_at_high_gbp,
+               CAST(assumed_deadweight AS DOUBLE) AS assumed_deadweight,
+               CAST(switching_deadweight AS DOUBLE) AS switching_deadweight
+        FROM intervention_sensitivity WHERE intervention_id = ? ORDER BY varied_rate
+        """,
+        (intervention,),
     )
