@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboards.data import current_snapshot
+from dashboards.queries.snapshot import current_snapshot
 from orchestration.core.dbt_manifest import ensure_dbt_manifest
 from orchestration.core.lock import leftover_processes
 from orchestration.core.paths import DBT_PROJECT_DIR, DEMO_FEEDS_DIR, REPO, WarehouseLayout

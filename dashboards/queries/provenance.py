@@ -29,3 +29,12 @@ def mart_rows(snap: Snapshot) -> pd.DataFrame:
         ],
         columns=["mart", "file", "rows", "published"],
     )
+
+
+def spend_by_service_sources(snap: Snapshot) -> pd.DataFrame:
+    """Which outturn figures are real and which synthetic: place, source and the years covered."""
+    return snap.query(
+        "SELECT place_name, data_provenance, BOOL_OR(is_synthetic) AS is_synthetic, "
+        'MIN(financial_year) AS "First year", MAX(financial_year) AS "Last year" '
+        "FROM place_spend_by_service GROUP BY ALL ORDER BY is_synthetic, 1, 4"
+    )

@@ -94,12 +94,8 @@ def render(page: Page) -> None:
     if "data_provenance" in snap.columns("place_spend_by_service"):
         st.subheader("Spending by service: which figures are real")
         st.caption("Revenue outturn in `place_spend_by_service`, by place, source and years.")
-        spend = snap.query(
-            "SELECT place_name, data_provenance, BOOL_OR(is_synthetic) AS is_synthetic, "
-            'MIN(financial_year) AS "First year", MAX(financial_year) AS "Last year" '
-            "FROM place_spend_by_service GROUP BY ALL ORDER BY is_synthetic, 1, 4"
-        )
-        ui.table(ui.shown(spend), "spend_by_service_sources")
+        spend = provenance.spend_by_service_sources(snap)
+        tables.table(tables.shown(spend, snap), "spend_by_service_sources")
 
     st.subheader("Data sources and licences")
     st.caption(maps.BOUNDARIES_CREDIT)

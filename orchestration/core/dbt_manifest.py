@@ -3,11 +3,13 @@ there and current before they are."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.core.paths import DBT_PROJECT_DIR
@@ -52,3 +54,31 @@ def ensure_dbt_manifest() -> None:
                 os.replace(scratch / name, target / name)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Mart:
+    name: str
+    grain: list[str]  # the columns that make a row unique, in the order the file is sorted
+    columns: dict[str, str]  # column -> description
+    labels: dict[str, str]  # column -> short label for tables and charts (meta: label)
+
+
+def published_marts(manifest: Path | None = None) -> list[Mart]:
+    """The marts whose yml says `meta: {published: true, grain: [...]}`, in dbt's order: the one
+    list of what a snapshot holds."""
+    path = manifest or DBT_PROJECT_DIR / "target" / "manifest.json"
+    nodes = json.loads(path.read_text())["nodes"].values()
+    marts = []
+    for node in nodes:
+        meta = node.get("config", {}).get("meta") or node.get("meta") or {}
+        if node.get("resource_type") != "model" or not meta.get("published"):
+            continue
+        columns = {name: c.get("description", "") for name, c in node["columns"].items()}
+        labels = {
+            name: label
+            for name, c in node["columns"].items()
+            if (label := (c.get("config", {}).get("meta") or c.get("meta") or {}).get("label"))
+        }
+        marts.append(Mart(node["name"], list(meta.get("grain", [])), columns, labels))
+    return sorted(marts, key=lambda m: m.name)

@@ -15,42 +15,10 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.core.dbt_manifest import published_marts
 from orchestration.core.paths import REPO, WarehouseLayout
 
-MARTS = [
-    "places",
-    "whole_place_budget",
-    "pooled_budget",
-    "place_spend_by_service",
-    "settlement_checks",
-    "prevention_savings",
-    "intervention_cba",
-    "savings_by_agency",
-    "place_prevention_summary",
-    "intervention_sensitivity",
-    "prevention_costs",
-    "method_parameters",
-    "region_spend_by_function",
-    "place_outcomes",
-]
 SNAPSHOTS_KEPT = 3
-ORDER_BY = {
-    "places": "place_code",
-    "whole_place_budget": "place_code, financial_year, funding_line, budget_type",
-    "pooled_budget": "settlement_id, financial_year, funding_line, budget_type",
-    "place_spend_by_service": "place_code, financial_year, service_area",
-    "settlement_checks": '"check", settlement_id, place_code, financial_year, funding_line, detail',
-    "prevention_savings": "place_code, intervention_id, benefit_id, financial_year",
-    "intervention_cba": "place_code, intervention_id",
-    "prevention_costs": "place_code, intervention_id, financial_year",
-    "method_parameters": "confidence_grade",
-    "savings_by_agency": "place_code, investing_agency, beneficiary_agency",
-    "place_prevention_summary": "place_code, financial_year",
-    "intervention_sensitivity": "place_code, intervention_id, varied_rate",
-    "region_spend_by_function": "release, region, financial_year, department, cofog_function, "
-    "cofog_subfunction, hmt_function, hmt_subfunction, spend_type, identifiable, sector",
-    "place_outcomes": "place_code, indicator_id, period, breakdown",
-}
 
 
 def code_version() -> str:
@@ -67,26 +35,48 @@ def code_version() -> str:
     return f"wholeplace {metadata.version('wholeplace')} ({commit})"
 
 
-def published_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = 'marts'"
-    ).fetchall()
-    present = {name for (name,) in rows}
-    return [m for m in MARTS if m in present] + sorted(present - set(MARTS))
+def sql_literal(text: str) -> str:
+    """A string as a SQL literal, quoted the way DuckDB reads it (COPY ... TO takes no bind
+    parameter for its file name)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def export_marts(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, dict]:
+    """Every mart dbt's yml marks as published, sorted by its grain, as one Parquet file each."""
+    present = {
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()
+    }
     marts = {}
-    for mart in published_marts(con):
-        target = folder / f"{mart}.parquet"
-        order = ORDER_BY.get(mart, "all")
+    for mart in published_marts():
+        if mart.name not in present:
+            continue
+        target = folder / f"{mart.name}.parquet"
+        order = ", ".join(sql_identifier(column) for column in mart.grain) or "all"
+        table = f"marts.{sql_identifier(mart.name)}"
         con.execute(
-            f"copy (select * from marts.{mart} order by {order}) "
-            f"to '{target.as_posix()}' (format parquet, compression zstd)"
+            f"copy (select * from {table} order by {order}) "
+            f"to {sql_literal(target.as_posix())} (format parquet, compression zstd)"
         )
-        rows = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
-        marts[mart] = {"file": target.name, "rows": rows}
+        rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+        marts[mart.name] = {"file": target.name, "rows": rows, "grain": mart.grain}
     return marts
+
+
+def column_descriptions() -> dict[str, dict[str, str]]:
+    """mart -> column -> its description in the mart's dbt yml, for readers of the snapshot."""
+    return {mart.name: mart.columns for mart in published_marts()}
+
+
+def column_labels() -> dict[str, dict[str, str]]:
+    """mart -> column -> its short label (`meta: {label: ...}` in the mart's dbt yml)."""
+    return {mart.name: mart.labels for mart in published_marts()}
 
 
 def input_accounting(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -155,6 +145,8 @@ def publish_snapshot(
         "synthetic_inputs": synthetic_inputs(con),
         "inputs": input_accounting(con),
         "marts": export_marts(con, building),
+        "columns": column_descriptions(),
+        "labels": column_labels(),
         "checks": check_summary(con),
         "parameters": method_parameters(con),
     }

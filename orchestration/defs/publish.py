@@ -3,7 +3,8 @@
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 from dagster_dbt import get_asset_key_for_model
 
-from orchestration.core.publish import MARTS, publish_snapshot
+from orchestration.core.dbt_manifest import published_marts
+from orchestration.core.publish import publish_snapshot
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 from orchestration.defs.warehouse import warehouse_models
@@ -12,7 +13,7 @@ from orchestration.defs.warehouse import warehouse_models
 @asset(
     key=AssetKey(["published_snapshot"]),
     group_name="publish",
-    deps=[get_asset_key_for_model([warehouse_models], mart) for mart in MARTS],
+    deps=[get_asset_key_for_model([warehouse_models], mart.name) for mart in published_marts()],
     description="Every mart as Parquet with a manifest, published atomically to "
     "WAREHOUSE/published (a symlink to the newest complete snapshot).",
     kinds={"parquet"},
