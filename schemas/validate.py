@@ -352,6 +352,47 @@ def normalise_headers(contract: FeedContract, text: pd.DataFrame, file: str):
     return text.rename(columns=renames), [warning]
 
 
+def years_without_deflator(
+    contract: FeedContract, typed: pd.DataFrame, context: ValidationContext
+) -> list[Problem]:
+    """Every financial year a figure is in needs a GDP deflator, or the year would drop out of
+    every real-terms mart. The deflator table names where it came from (bundled or the feeds')."""
+    deflators = context.reference.get("deflators")
+    years = [s.name for s in contract.fields if s.kind == "financial_year"]
+    if deflators is None or deflators.empty or not years or typed.empty:
+        return []
+    if contract.name in ("deflators", "unit_costs"):  # unit costs have their own rule
+        return []
+    known = set(deflators["financial_year"].dropna().astype(str))
+    table = str(deflators["source_file"].iloc[0])
+    problems = []
+    for row in typed.to_dict("records"):
+        needed = _years_of(row, years)
+        missing = [y for y in needed if y not in known]
+        if missing:
+            problems.append(
+                _problem(
+                    contract,
+                    row,
+                    years[0] if len(years) == 1 else ", ".join(years),
+                    ", ".join(missing),
+                    "deflator_year",
+                    f"{', '.join(missing)} has no GDP deflator in {table}, so this row's "
+                    "figures cannot be shown in real terms; add the year to the deflator table",
+                )
+            )
+    return problems
+
+
+def _years_of(row: dict, columns: list[str]) -> list[str]:
+    values = [str(row[c]) for c in columns if row.get(c) and financial_year_is_valid(str(row[c]))]
+    if "first_year" in columns and "last_year" in columns and len(values) == 2:
+        first, last = int(values[0][:4]), int(values[1][:4])
+        if first <= last:
+            return [f"{y}-{(y + 1) % 100:02d}" for y in range(first, last + 1)]
+    return values
+
+
 def _dedupe(problems: list[Problem]) -> list[Problem]:
     seen, kept = set(), []
     for p in problems:
@@ -402,6 +443,7 @@ def validate_frames(
     if contract.row_rules is not None:
         row_problems += contract.row_rules(typed, context, contract)
     row_problems += duplicate_key_problems(contract, typed)
+    row_problems += years_without_deflator(contract, typed, context)
     row_problems = _dedupe(row_problems) + totals
     bad_rows = {
         (p.file, p.row) for p in row_problems if p.severity != "warn" or p.rule in SET_ASIDE_RULES

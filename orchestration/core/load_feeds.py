@@ -10,9 +10,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration.core.feed_files import UnreadableFile, files_in, read_as_text, refusal
+from orchestration.core.feed_files import (
+    UnreadableFile,
+    files_in,
+    read_tables,
+    refusal,
+    why_not_read,
+)
 from orchestration.core.paths import BUNDLED_REFERENCE_DIR
-from schemas import FEED_FOLDERS, REFERENCE_CONTRACTS
+from schemas import FEED_FOLDERS, FEEDS, REFERENCE_CONTRACTS
 from schemas.common import FeedContract, Problem, ValidationContext
 from schemas.validate import LINEAGE, FeedResult, FileReport, parse, validate_frames
 
@@ -54,6 +60,10 @@ def with_settings(contract: FeedContract, feeds_dir: Path) -> FeedContract:
     return dataclasses.replace(contract, row_problems=chosen)
 
 
+def _file_problem(contract, file, rule, message, severity="block") -> Problem:
+    return Problem(contract.name, file, None, None, None, rule, message, severity)
+
+
 def validate_feed(
     contract: FeedContract, feeds_dir: Path, context: ValidationContext
 ) -> FeedResult:
@@ -66,66 +76,51 @@ def validate_feed(
         if refused:
             report.blocked = True
             problems.append(
-                Problem(
-                    contract.name,
-                    feed_file.display_name,
-                    None,
-                    None,
-                    None,
-                    "refused_file",
+                _file_problem(
+                    contract, feed_file.display_name, "refused_file",
                     f"the file was not read: {refused}",
-                    "block",
                 )
             )
             continue
         try:
-            text = read_as_text(feed_file)
+            read = read_tables(feed_file)
         except UnreadableFile as error:
             report.blocked = True
             problems.append(
-                Problem(
-                    contract.name,
-                    feed_file.display_name,
-                    None,
-                    None,
-                    None,
-                    "readable_file",
+                _file_problem(
+                    contract, feed_file.display_name, "readable_file",
                     str(error).split(": ", 1)[-1],
-                    "block",
                 )
             )
             continue
-        report.rows_read = len(text)
-        if text.attrs.get("encoding"):
-            problems.append(
-                Problem(
-                    contract.name,
-                    feed_file.display_name,
-                    None,
-                    None,
-                    None,
-                    "tolerated",
-                    f"the file is {text.attrs['encoding']} text, not UTF-8; it was read as "
-                    "Windows-1252 (a '£' from Excel); save as 'CSV UTF-8' to avoid this",
-                    "warn",
-                )
-            )
-        texts.append((feed_file.display_name, text))
+        report.rows_read = read.rows
+        problems += [
+            _file_problem(contract, feed_file.display_name, "tolerated", note, "warn")
+            for note in read.notes
+        ]
+        texts += read.tables
     loaded, quarantined, found = validate_frames(contract, texts, context)
     problems += found
     _count_rows(reports, loaded, quarantined, problems)
     return FeedResult(contract, loaded, quarantined, problems, reports)
 
 
+def _of_file(names: pd.Series, file: str) -> pd.Series:
+    """Rows of a file, or of any of its sheets ('allocations/x.xlsx [Sheet2]')."""
+    names = names.astype(str)
+    return (names == file) | names.str.startswith(file + " [")
+
+
 def _count_rows(reports, loaded, quarantined, problems) -> None:
-    blocked_files = {p.file for p in problems if p.row is None and p.severity == "block"}
+    blocked_tables = {p.file for p in problems if p.row is None and p.severity == "block"}
     for report in reports:
-        report.rows_loaded = int((loaded["source_file"] == report.file).sum())
-        report.rows_quarantined = int((quarantined["source_file"] == report.file).sum())
-        report.blocked = report.blocked or report.file in blocked_files
-        if report.file in blocked_files:
+        report.rows_loaded = int(_of_file(loaded["source_file"], report.file).sum())
+        report.rows_quarantined = int(_of_file(quarantined["source_file"], report.file).sum())
+        blocked = bool(_of_file(pd.Series(sorted(blocked_tables), dtype=str), report.file).any())
+        report.blocked = report.blocked or blocked
+        if blocked:
             # A file that cannot be used at all loads nothing: every row counts as set aside.
-            report.rows_quarantined = report.rows_read
+            report.rows_quarantined = report.rows_read - report.rows_loaded
 
 
 def unknown_feed_folders(feeds_dir: Path, known: set[str] | None = None) -> list[Problem]:
@@ -145,6 +140,31 @@ def unknown_feed_folders(feeds_dir: Path, known: set[str] | None = None) -> list
         for path in sorted(feeds_dir.iterdir())
         if path.is_dir() and not path.name.startswith(".") and path.name not in known
     ]
+
+
+def unread_entries(feeds_dir: Path) -> list[Problem]:
+    """Every entry of a known feed folder that no contract reads, with the reason: a workbook
+    saved as .xls or a tab-separated export blocks (its rows would be missing), anything else is
+    a warning."""
+    problems = []
+    for folder in sorted(FEED_FOLDERS - {"inbox"}):
+        directory = feeds_dir / folder
+        if not directory.is_dir():
+            continue
+        contracts = [c for c in FEEDS + REFERENCE_CONTRACTS if c.folder == folder]
+        fixed = {c.file_name for c in contracts if c.file_name}
+        wanted = fixed if all(c.file_name for c in contracts) else None
+        for path in sorted(directory.iterdir()):
+            why = why_not_read(path, wanted)
+            if why:
+                reason, severity = why
+                problems.append(
+                    Problem(
+                        folder, f"{folder}/{path.name}", None, None, None, "unread_file",
+                        f"this entry was not read: {reason}", severity,
+                    )
+                )
+    return problems
 
 
 # --- reference data ---------------------------------------------------------------------------
