@@ -17,7 +17,7 @@ def _deflator_schema(context: ValidationContext) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "gdp_deflator_index": pa.Column(
-                object, pa.Check.gt(0, error="an index must be above 0"), nullable=True
+                float, pa.Check.gt(0, error="an index must be above 0"), nullable=True
             )
         },
         strict=False,
@@ -148,7 +148,7 @@ DEFLATORS = _reference(
     "deflators",
     [
         Field("financial_year", "financial_year"),
-        Field("gdp_deflator_index", "money"),
+        Field("gdp_deflator_index", "number"),  # 4 decimals: not money
         Field("vintage", "text", required=False, nullable=True),
     ],
     ["financial_year"],
