@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from orchestration.core.errors import UsageError
 from orchestration.core.feed_files import (
     UnreadableFile,
     files_in,
@@ -34,6 +35,8 @@ SQL_TYPES = {
 }
 
 
+REFERENCE_CONTRACTS_BY_NAME = {c.name: c for c in REFERENCE_CONTRACTS}
+
 SETTINGS_FILE = "wholeplace.toml"
 
 
@@ -44,8 +47,11 @@ def feed_settings(feeds_dir: Path) -> dict:
         return {}
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{SETTINGS_FILE} cannot be read: {error}") from error
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise UsageError(
+            f"{path} cannot be read ({error}); fix it (a setting looks like [outturn] then "
+            'row_problems = "block") or remove it'
+        ) from error
 
 
 def with_settings(contract: FeedContract, feeds_dir: Path) -> FeedContract:
@@ -53,7 +59,7 @@ def with_settings(contract: FeedContract, feeds_dir: Path) -> FeedContract:
     if chosen is None:
         return contract
     if chosen not in ("block", "quarantine"):
-        raise ValueError(
+        raise UsageError(
             f"{SETTINGS_FILE}: [{contract.name}] row_problems must be 'block' or 'quarantine', "
             f"not '{chosen}'"
         )
@@ -77,7 +83,9 @@ def validate_feed(
             report.blocked = True
             problems.append(
                 _file_problem(
-                    contract, feed_file.display_name, "refused_file",
+                    contract,
+                    feed_file.display_name,
+                    "refused_file",
                     f"the file was not read: {refused}",
                 )
             )
@@ -88,7 +96,9 @@ def validate_feed(
             report.blocked = True
             problems.append(
                 _file_problem(
-                    contract, feed_file.display_name, "readable_file",
+                    contract,
+                    feed_file.display_name,
+                    "readable_file",
                     str(error).split(": ", 1)[-1],
                 )
             )
@@ -160,8 +170,14 @@ def unread_entries(feeds_dir: Path) -> list[Problem]:
                 reason, severity = why
                 problems.append(
                     Problem(
-                        folder, f"{folder}/{path.name}", None, None, None, "unread_file",
-                        f"this entry was not read: {reason}", severity,
+                        folder,
+                        f"{folder}/{path.name}",
+                        None,
+                        None,
+                        None,
+                        "unread_file",
+                        f"this entry was not read: {reason}",
+                        severity,
                     )
                 )
     return problems
@@ -197,6 +213,57 @@ def reference_context(feeds_dir: Path) -> tuple[ValidationContext, list[FeedResu
         else:
             context.reference[contract.name] = bundled_reference(contract)
     return context, overrides
+
+
+def price_base_problems(context: ValidationContext, price_base_year: str) -> list[Problem]:
+    deflators = context.reference["deflators"]
+    if price_base_year in set(deflators["financial_year"].astype(str)):
+        return []
+    table = str(deflators["source_file"].iloc[0]) if len(deflators) else "reference/deflators.csv"
+    return [
+        Problem(
+            "deflators",
+            table,
+            None,
+            "financial_year",
+            price_base_year,
+            "price_base_deflator",
+            f"has no GDP deflator for {price_base_year}, the price base of this build "
+            "(--price-base): every real-terms figure is expressed in its prices; add the year "
+            "or choose a price base the table has",
+        )
+    ]
+
+
+def deflators_for_warehouse(given: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The feeds' deflator table, with the bundled years it lacks chained on at the nearest year
+    both give (value x given/bundled there). Figures in the feeds never use a chained year (those
+    are refused by the contract check); the bundled unit cost database's old price years do."""
+    bundled = bundled_reference(REFERENCE_CONTRACTS_BY_NAME["deflators"])
+    given_index = dict(zip(given["financial_year"], given["gdp_deflator_index"], strict=True))
+    shared = sorted(y for y in bundled["financial_year"] if y in given_index)
+    if not shared:
+        return given, []
+    added, filled = [], []
+    for row in bundled.to_dict("records"):
+        year = row["financial_year"]
+        if year in given_index:
+            continue
+        anchor = min(shared, key=lambda y: abs(int(y[:4]) - int(year[:4])))
+        bundled_at_anchor = float(
+            bundled.loc[bundled["financial_year"] == anchor].iloc[0]["gdp_deflator_index"]
+        )
+        value = float(row["gdp_deflator_index"]) * float(given_index[anchor]) / bundled_at_anchor
+        added.append(
+            {
+                **row,
+                "gdp_deflator_index": round(value, 4),
+                "vintage": f"bundled series chained to the feeds' table at {anchor}",
+            }
+        )
+        filled.append(year)
+    merged = pd.concat([given, pd.DataFrame(added)], ignore_index=True) if added else given
+    return merged, filled
 
 
 def feed_context(con: duckdb.DuckDBPyConnection, feeds_dir: Path, needs: list[str]):
