@@ -135,6 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         complain(f"{operational_sentence(error)} (details: {keep_trace()})")
         return EXIT_FAULT
+    except Exception as error:  # a fault of wholeplace's own: a sentence here, the trace kept
+        complain(
+            f"stopped on an unexpected error ({type(error).__name__}: {error}); "
+            f"{keep_trace()}; please report it with that file"
+        )
+        return EXIT_FAULT
 
 
 if __name__ == "__main__":
