@@ -99,7 +99,7 @@ def validate_feed(
                     contract,
                     feed_file.display_name,
                     "readable_file",
-                    str(error).split(": ", 1)[-1],
+                    str(error).removeprefix(f"{feed_file.display_name}: "),
                 )
             )
             continue
