@@ -498,7 +498,8 @@ def validate_frames(
         (f, int(r)) not in totals_rows
         for f, r in zip(text["source_file"], text["source_row"], strict=True)
     ]
-    set_aside_text = text[[not k for k in keep]]
+    keep = pd.Series(keep, index=text.index, dtype=bool)  # a plain [] would select columns
+    set_aside_text = text[~keep]
     text = text[keep]
     typed, row_problems = parse(contract, text)
     row_problems += schema_problems(contract, typed, context)

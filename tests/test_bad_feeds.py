@@ -139,8 +139,9 @@ def test_strict_refuses_to_publish_failing_settlement_checks():
     con = duckdb.connect()
     con.execute("create schema marts")
     con.execute(
-        "create table marts.settlement_checks as select 'pot matches announced total' as \"check\", "
-        "'S1' as settlement_id, '2025-26' as financial_year, 'fail' as status, 'off by £5m' as detail"
+        "create table marts.settlement_checks as select 'pot matches announced total' "
+        "as \"check\", 'S1' as settlement_id, '2025-26' as financial_year, 'fail' as status, "
+        "'off by £5m' as detail"
     )
     with pytest.raises(Failure, match="1 settlement check\\(s\\) failed"):
         _refuse_failing_checks(con)

@@ -152,7 +152,7 @@ def _as_text(name: str, raw: pd.DataFrame) -> pd.DataFrame:
     frame.insert(0, "source_file", name)
     # Blank lines carry nothing; they are dropped after numbering so row numbers stay true.
     cells = frame.drop(columns=["source_file", "source_row"])
-    if cells.shape[1]:
+    if cells.shape[1] and len(frame):
         keep = cells.apply(lambda col: col.str.strip() != "").any(axis=1)
         frame = frame[keep].reset_index(drop=True)
     return frame
