@@ -272,7 +272,7 @@ def test_a_stale_dbt_manifest_is_rebuilt(tmp_path, monkeypatch, capsys):
     shutil.copy(DBT_PROJECT_DIR / "target" / "manifest.json", old)
     os.utime(old, (time.time() - 3600, time.time() - 3600))
     (project / "models" / "marts" / "fault_probe.sql").write_text("select 1 as probe\n")
-    monkeypatch.setattr("orchestration.cli.build.DBT_PROJECT_DIR", project)
+    monkeypatch.setattr("orchestration.core.dbt_manifest.DBT_PROJECT_DIR", project)
 
     ensure_dbt_manifest()
     assert "dbt parse" in capsys.readouterr().out

@@ -14,12 +14,13 @@ import pandas as pd
 
 from orchestration.core.feed_files import files_in
 from orchestration.core.load_feeds import bundled_reference, validate_feed
+from orchestration.core.paths import DEMO_SOURCES_DIR
 from orchestration.core.settings import DEFAULT_PRICE_BASE
 from schemas.common import ValidationContext
 from schemas.reference import AREAS, MEMBERSHIP
 
 # The mySociety files, bundled with the demo's other public sources (see DATA_SOURCES.md).
-LOOKUPS = Path(__file__).resolve().parents[1] / "demo" / "sources"
+LOOKUPS = DEMO_SOURCES_DIR
 AUTHORITIES = LOOKUPS / "mysociety_uk_local_authorities.csv"
 
 
