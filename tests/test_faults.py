@@ -40,7 +40,8 @@ class Build:
 
     def __init__(self, feeds: Path, warehouse: Path, **env: str):
         command = [sys.executable, "-u", "-m", "orchestration.cli", "build"]
-        command += ["--feeds", str(feeds), "--warehouse", str(warehouse)]
+        # --verbose: these tests wait for dbt's own lines ("12 of 280 START") to kill it mid-run.
+        command += ["--feeds", str(feeds), "--warehouse", str(warehouse), "--verbose"]
         self.process = subprocess.Popen(
             command,
             cwd=REPO,
