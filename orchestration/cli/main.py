@@ -11,7 +11,7 @@ from pathlib import Path
 from orchestration.cli.dashboard import DEFAULT_HOST, DEFAULT_PORT, serve_dashboard
 from orchestration.cli.output import EXIT_USAGE, complain
 from orchestration.core.errors import UsageError
-from orchestration.core.settings import Settings
+from orchestration.core.settings import DEFAULT_EXPORT_DIR, EXPORT_FORMATS, Settings
 from schemas.common import financial_year_is_valid
 
 DEFAULTS = Settings()
@@ -81,6 +81,27 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--out", type=Path, default=None, help="feeds directory to write into")
     _price_base_option(ingest)
 
+    export = commands.add_parser(
+        "export", help="write a settlement pack or the national workbook (Excel or CSV)"
+    )
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("--place", help="a combined authority's GSS code, e.g. E47000001")
+    which.add_argument(
+        "--national", action="store_true", help="the national workbook across all places"
+    )
+    export.add_argument("--settlement", help="one of the place's settlements (default: all)")
+    export.add_argument(
+        "--year", type=financial_year_argument, help="one financial year, e.g. 2025-26"
+    )
+    export.add_argument("--format", choices=EXPORT_FORMATS, default=EXPORT_FORMATS[0])
+    _warehouse_option(export)
+    export.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_EXPORT_DIR,
+        help=f"folder to write into (default: ./{DEFAULT_EXPORT_DIR})",
+    )
+
     dashboard = commands.add_parser("dashboard", help="serve the dashboard on the published data")
     _warehouse_option(dashboard)
     dashboard.add_argument("--port", type=int, default=DEFAULT_PORT)
@@ -106,6 +127,12 @@ def run(args: argparse.Namespace) -> int:
         from orchestration.cli.ingest import ingest
 
         return ingest(args.path, args.out, args.price_base)
+    if args.command == "export":
+        from orchestration.cli.export import export
+
+        if args.national and (args.settlement or args.year):
+            raise UsageError("--settlement and --year choose a place's pack; --national has all")
+        return export(args.warehouse, args.out, args.format, args.place, args.settlement, args.year)
     return serve_dashboard(args.warehouse, args.host, args.port)
 
 
