@@ -72,21 +72,52 @@ def _rewrite(folder: Path, mart: str, sql: str) -> None:
     pq.write_table(table, path)
 
 
-def test_a_pot_that_does_not_reconcile_is_a_blocking_failure(demo_warehouse, tmp_path):
+GM_AEB = (
+    "settlement_id = 'GMCA-IS-2025' and financial_year = '2025-26' "
+    "and funding_line = 'DFE-AEB' and budget_type = 'resource'"
+)
+
+
+def test_a_pot_line_that_does_not_reconcile_is_a_blocking_failure(demo_warehouse, tmp_path):
     folder, marts = _copy_snapshot(demo_warehouse, tmp_path)
     _rewrite(
         folder,
         "pooled_budget",
-        "select * replace (case when row_number() over () = 1 then contribution_gbp_nominal "
-        "+ 5000 else contribution_gbp_nominal end as contribution_gbp_nominal) from MART",
+        f"select * replace (case when {GM_AEB} then contribution_gbp_nominal + 5000 "
+        "else contribution_gbp_nominal end as contribution_gbp_nominal) from MART",
     )
     result = audit_snapshot(folder, marts)
-    blocking = {o.asset for o in result.blocking_failures}
-    assert blocking == {
+    assert {o.asset for o in result.blocking_failures} == {
         "reconciliation: pooled_budget = pot in settlement_checks",
         "reconciliation: whole_place_budget pooled = pooled_budget",
-    } or blocking == {"reconciliation: whole_place_budget pooled = pooled_budget"}
-    assert result.counts["blocking_failed"] == len(blocking)
+    }
+    assert all(o.unexpected_count == 1 for o in result.blocking_failures)
+    assert result.counts["blocking_failed"] == 2
+
+
+def test_a_check_pot_that_does_not_match_the_lines_is_a_blocking_failure(demo_warehouse, tmp_path):
+    folder, marts = _copy_snapshot(demo_warehouse, tmp_path)
+    _rewrite(
+        folder,
+        "settlement_checks",
+        f"select * replace (case when \"check\" = 'pot_matches_announced_total' and {GM_AEB} "
+        "then actual_gbp - 2 else actual_gbp end as actual_gbp) from MART",
+    )
+    result = audit_snapshot(folder, marts)
+    assert {o.asset for o in result.blocking_failures} == {
+        "reconciliation: pooled_budget = pot in settlement_checks"
+    }
+
+
+def test_a_difference_within_a_pound_is_rounding(demo_warehouse, tmp_path):
+    folder, marts = _copy_snapshot(demo_warehouse, tmp_path)
+    _rewrite(
+        folder,
+        "settlement_checks",
+        f"select * replace (case when \"check\" = 'pot_matches_announced_total' and {GM_AEB} "
+        "then actual_gbp - 0.5 else actual_gbp end as actual_gbp) from MART",
+    )
+    assert audit_snapshot(folder, marts).blocking_failures == []
 
 
 def test_a_duplicate_key_and_float_money_are_reported_not_blocking(demo_warehouse, tmp_path):

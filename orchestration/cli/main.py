@@ -102,6 +102,12 @@ def parser() -> argparse.ArgumentParser:
         help=f"folder to write into (default: ./{DEFAULT_EXPORT_DIR})",
     )
 
+    scenario = commands.add_parser(
+        "scenario", help="compute a spending-review scenario beside the published baseline"
+    )
+    scenario.add_argument("file", type=Path, help="the scenario, a YAML file")
+    _warehouse_option(scenario)
+
     dashboard = commands.add_parser("dashboard", help="serve the dashboard on the published data")
     _warehouse_option(dashboard)
     dashboard.add_argument("--port", type=int, default=DEFAULT_PORT)
@@ -133,6 +139,10 @@ def run(args: argparse.Namespace) -> int:
         if args.national and (args.settlement or args.year):
             raise UsageError("--settlement and --year choose a place's pack; --national has all")
         return export(args.warehouse, args.out, args.format, args.place, args.settlement, args.year)
+    if args.command == "scenario":
+        from orchestration.cli.scenario import run_scenario
+
+        return run_scenario(args.file, args.warehouse)
     return serve_dashboard(args.warehouse, args.host, args.port)
 
 
