@@ -124,6 +124,12 @@ def reconciliations(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             frames["pooled_budget"], "contribution_gbp_nominal",
             ["place_code", "financial_year", "budget_type"],
         )  # fmt: skip
+    if {"pooled_budget", "pot_by_member_area"} <= set(frames):
+        found[f"{RECONCILIATIONS}: pot_by_member_area = pooled_budget"] = _compare_sums(
+            frames["pot_by_member_area"], "contribution_gbp_nominal",
+            frames["pooled_budget"], "contribution_gbp_nominal",
+            ["settlement_id", "financial_year", "funding_line", "budget_type"],
+        )  # fmt: skip
     if {"place_appraisal", "intervention_cba"} <= set(frames):
         found[f"{RECONCILIATIONS}: place_appraisal = sum of its interventions"] = _appraisal(
             frames["place_appraisal"], frames["intervention_cba"]
