@@ -47,7 +47,11 @@ def test_publish_writes_parquet_and_manifest_then_links_it(working, tmp_path):
     assert layout.published.resolve() == folder.resolve()
     manifest = json.loads((layout.published / "manifest.json").read_text())
     assert manifest["run_id"] == "run-0001"
-    assert manifest["marts"]["places"] == {"file": "places.parquet", "rows": 2}
+    assert manifest["marts"]["places"] == {
+        "file": "places.parquet",
+        "rows": 2,
+        "grain": ["place_code"],
+    }
     assert manifest["checks"] == {"passed": 1, "warned": 0, "failed": 1}
     assert manifest["inputs"][0]["rows_read"] == 3
     assert duckdb.execute(
