@@ -176,3 +176,22 @@ def test_money_in_the_snapshot_is_decimal(demo_warehouse):
     """What the type expectation relies on: Parquet decimals arrive in pandas as Decimal."""
     frame = pq.read_table(demo_warehouse / "published" / "pooled_budget.parquet").to_pandas()
     assert isinstance(frame["contribution_gbp_nominal"].iloc[0], Decimal)
+
+
+def test_a_place_appraisal_that_is_not_the_sum_of_its_interventions_is_blocking(
+    demo_warehouse, tmp_path
+):
+    folder, marts = _copy_snapshot(demo_warehouse, tmp_path)
+    if "place_appraisal" not in marts:
+        pytest.skip("place_appraisal is not published in this snapshot")
+    assert audit_snapshot(folder, marts).blocking_failures == []
+    _rewrite(
+        folder,
+        "place_appraisal",
+        "select * replace (case when place_code = 'E47000001' then pv_costs_gbp + 5000 "
+        "else pv_costs_gbp end as pv_costs_gbp) from MART",
+    )
+    result = audit_snapshot(folder, marts)
+    assert {o.asset for o in result.blocking_failures} == {
+        "reconciliation: place_appraisal = sum of its interventions"
+    }

@@ -176,11 +176,23 @@ def _pot_vs_checks(pooled: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# place_appraisal column -> the intervention_cba column it adds up: present values rebased to
+# one pv_base_year, since own-start-year present values do not add across interventions.
+APPRAISAL_SUMS = {
+    f"{measure}_gbp": f"{measure}_rebased_gbp"
+    for measure in ("pv_costs", "pv_fiscal", "pv_economic", "pv_social", "pv_cashable", "npv")
+}
+
+
 def _appraisal(place: pd.DataFrame, interventions: pd.DataFrame) -> pd.DataFrame:
-    shared = [c for c in place.columns if c.startswith("pv_") and c in interventions.columns]
+    pairs = {
+        total: part
+        for total, part in APPRAISAL_SUMS.items()
+        if total in place.columns and part in interventions.columns
+    }
     parts = [
-        _compare_sums(place, column, interventions, column, ["place_code"]).assign(column=column)
-        for column in shared
+        _compare_sums(place, total, interventions, part, ["place_code"]).assign(column=total)
+        for total, part in pairs.items()
     ]
     if not parts:
         return pd.DataFrame(columns=["place_code", "column", "difference_gbp"])
