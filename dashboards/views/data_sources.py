@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboards.components import maps, tables
+from dashboards.components import evidence, maps, tables
 from dashboards.components.page import Page, run_page
 from dashboards.queries import provenance, settlement_checks
 
@@ -67,6 +67,11 @@ def render(page: Page) -> None:
         f"code version `{manifest.get('code_version', 'unknown')}` · "
         f"synthetic inputs: **{'yes' if snap.synthetic_inputs else 'no'}**"
     )
+
+    evidence.national_button(snap)
+
+    st.subheader("Data quality audit")
+    evidence.data_quality(snap)
 
     st.subheader("Input files")
     st.caption("Every file the build read, with its SHA-256 and what happened to its rows.")

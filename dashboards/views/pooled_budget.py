@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards.components import charts, filters, tables
+from dashboards.components import charts, evidence, filters, tables
 from dashboards.components.page import Page, no_places, run_page
 from dashboards.formatting import (
     format_gbp,
@@ -145,6 +145,7 @@ def render(page: Page) -> None:
     share = budget.share_pooled(snap, place, year)
     contributions = budget.pooled_budget(snap, place, year)
     page.flag_synthetic(head["is_synthetic"], share["is_synthetic"], contributions)
+    evidence.pack_button(snap, place, year, has_pot=not contributions.empty)
 
     cash, real, per_head, pooled = st.columns(4)
     cash.metric(

@@ -17,7 +17,7 @@ from orchestration.cli.output import (
     operational_sentence,
 )
 from orchestration.core.errors import UsageError
-from orchestration.core.settings import Settings
+from orchestration.core.settings import DEFAULT_EXPORT_DIR, EXPORT_FORMATS, Settings
 from schemas.common import financial_year_is_valid
 
 DEFAULTS = Settings()
@@ -92,6 +92,33 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--out", type=Path, default=None, help="feeds directory to write into")
     _price_base_option(ingest)
 
+    export = commands.add_parser(
+        "export", help="write a settlement pack or the national workbook (Excel or CSV)"
+    )
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("--place", help="a combined authority's GSS code, e.g. E47000001")
+    which.add_argument(
+        "--national", action="store_true", help="the national workbook across all places"
+    )
+    export.add_argument("--settlement", help="one of the place's settlements (default: all)")
+    export.add_argument(
+        "--year", type=financial_year_argument, help="one financial year, e.g. 2025-26"
+    )
+    export.add_argument("--format", choices=EXPORT_FORMATS, default=EXPORT_FORMATS[0])
+    _warehouse_option(export)
+    export.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_EXPORT_DIR,
+        help=f"folder to write into (default: ./{DEFAULT_EXPORT_DIR})",
+    )
+
+    scenario = commands.add_parser(
+        "scenario", help="compute a spending-review scenario beside the published baseline"
+    )
+    scenario.add_argument("file", type=Path, help="the scenario, a YAML file")
+    _warehouse_option(scenario)
+
     dashboard = commands.add_parser("dashboard", help="serve the dashboard on the published data")
     _warehouse_option(dashboard)
     dashboard.add_argument("--port", type=int, default=DEFAULT_PORT)
@@ -119,6 +146,16 @@ def run(args: argparse.Namespace) -> int:
         from orchestration.cli.ingest import ingest
 
         return ingest(args.path, args.out, args.price_base)
+    if args.command == "export":
+        from orchestration.cli.export import export
+
+        if args.national and (args.settlement or args.year):
+            raise UsageError("--settlement and --year choose a place's pack; --national has all")
+        return export(args.warehouse, args.out, args.format, args.place, args.settlement, args.year)
+    if args.command == "scenario":
+        from orchestration.cli.scenario import run_scenario
+
+        return run_scenario(args.file, args.warehouse)
     return serve_dashboard(args.warehouse, args.host, args.port)
 
 

@@ -179,4 +179,16 @@ def print_summary(layout: WarehouseLayout, elapsed_seconds: float) -> None:
         f"pass, {checks['warned']} warn, {checks['failed']} fail"
     )
     print_failed_checks(con, snapshot)
+    print_audit(manifest, layout)
     print(f"Published to {layout.published}")
+
+
+def print_audit(manifest: dict, layout: WarehouseLayout) -> None:
+    quality = manifest.get("data_quality")
+    if not quality:
+        return
+    print(
+        f"\nData quality audit ({quality['tool']}): {quality['expectations']} expectations, "
+        f"{quality['passed']} passed, {quality['failed']} failed (reported; only a failed "
+        f"reconciliation stops a publish). Data Docs: {layout.published / quality['data_docs']}"
+    )

@@ -12,3 +12,7 @@ class UsageError(WholeplaceError):
 
 class BuildBusy(WholeplaceError):
     """Another build holds the warehouse."""
+
+
+class PublishBlocked(WholeplaceError):
+    """The snapshot's marts contradict each other; it was not published."""

@@ -15,7 +15,10 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.core.audit import audit_snapshot
+from orchestration.core.data_docs import DATA_DOCS_DIR, INDEX, write_data_docs
 from orchestration.core.dbt_manifest import published_marts
+from orchestration.core.errors import PublishBlocked
 from orchestration.core.paths import REPO, WarehouseLayout
 
 SNAPSHOTS_KEPT = 3
@@ -150,6 +153,7 @@ def publish_snapshot(
         "checks": check_summary(con),
         "parameters": method_parameters(con),
     }
+    manifest["data_quality"] = audit(building, manifest)
     pause_before("manifest")
     (building / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
     _fsync_folder(building)
@@ -158,6 +162,28 @@ def publish_snapshot(
     swap_symlink(layout.published, final)
     prune_snapshots(layout)
     return final
+
+
+def audit(building: Path, manifest: dict) -> dict:
+    """Run the Great Expectations audit on the snapshot's Parquet and write its Data Docs into
+    the snapshot; a failed reconciliation between marts stops the publish (nothing is swapped)."""
+    result = audit_snapshot(building, manifest["marts"])
+    write_data_docs(building, result, manifest)
+    if result.blocking_failures:
+        shutil.rmtree(building, ignore_errors=True)
+        raise PublishBlocked(
+            "the published marts do not reconcile, so nothing was published: "
+            + "; ".join(
+                f"{o.asset} ({o.unexpected_count} row(s) differ by more than £1, e.g. "
+                f"{', '.join(o.examples[:3])})"
+                for o in result.blocking_failures
+            )
+        )
+    return {
+        "tool": f"great_expectations {result.gx_version}",
+        **result.counts,
+        "data_docs": f"{DATA_DOCS_DIR}/{INDEX}",
+    }
 
 
 PAUSE_VARIABLE = "WHOLEPLACE_PAUSE_BEFORE"
@@ -175,9 +201,10 @@ def pause_before(stage: str) -> None:
 
 
 def _fsync_folder(folder: Path) -> None:
-    for path in folder.iterdir():
-        with open(path, "rb") as f:
-            os.fsync(f.fileno())
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as f:
+                os.fsync(f.fileno())
 
 
 def swap_symlink(link: Path, target: Path) -> None:

@@ -12,6 +12,8 @@ from orchestration.core.paths import DEMO_FEEDS_DIR, WarehouseLayout
 
 DEFAULT_PRICE_BASE = "2024-25"
 DEFAULT_WAREHOUSE_DIR = Path("warehouse")
+DEFAULT_EXPORT_DIR = Path("exports")  # where `wholeplace export` writes packs and workbooks
+EXPORT_FORMATS = ("xlsx", "csv")  # the first is the default
 
 # For `dagster dev` (make dev), which has no command line of ours to pass them on.
 ENVIRONMENT = {

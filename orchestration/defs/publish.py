@@ -11,6 +11,7 @@ from dagster import (
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.core.dbt_manifest import published_marts
+from orchestration.core.errors import PublishBlocked
 from orchestration.core.publish import publish_snapshot
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
@@ -29,9 +30,12 @@ def published_snapshot(context: AssetExecutionContext, settings: WholeplaceSetti
     with settings.connect() as con:
         if settings.strict:
             _refuse_failing_checks(con)
-        folder = publish_snapshot(
-            con, settings.layout, context.run.run_id, settings.price_base_year, settings.feeds
-        )
+        try:
+            folder = publish_snapshot(
+                con, settings.layout, context.run.run_id, settings.price_base_year, settings.feeds
+            )
+        except PublishBlocked as blocked:  # the audit found marts that contradict each other
+            raise Failure(description=str(blocked)) from None
     say(context, f"published {folder.name} to {settings.layout.published}")
     return MaterializeResult(metadata={"snapshot": MetadataValue.path(str(folder))})
 

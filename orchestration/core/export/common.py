@@ -1,0 +1,71 @@
+"""What the settlement pack and the national workbook share: the cover's provenance lines, the
+input files with their hashes, the column meanings, and the synthetic label."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from orchestration.core.export.sheets import Sheet
+from orchestration.core.export.snapshot import PublishedSnapshot
+
+SYNTHETIC_LABEL = "SYNTHETIC DEMO DATA: not real figures. "
+
+
+def is_synthetic(snap: PublishedSnapshot, *frames: pd.DataFrame) -> bool:
+    if snap.manifest.get("synthetic_inputs"):
+        return True
+    return any("is_synthetic" in f and bool(f["is_synthetic"].fillna(False).any()) for f in frames)
+
+
+def note(text: str, synthetic: bool) -> str:
+    return (SYNTHETIC_LABEL if synthetic else "") + text
+
+
+def provenance_rows(snap: PublishedSnapshot, synthetic: bool) -> list[tuple[str, str]]:
+    manifest = snap.manifest
+    inputs = manifest.get("inputs") or []
+    feeds = sorted({str(i.get("feed")) for i in inputs})
+    return [
+        ("Price base", str(manifest.get("price_base_year", ""))),
+        ("Snapshot run id", str(manifest.get("run_id", ""))),
+        ("Snapshot published at", str(manifest.get("published_at", ""))),
+        ("Snapshot folder", snap.folder.name),
+        ("Code version", str(manifest.get("code_version", ""))),
+        ("Any figure synthetic", "yes: synthetic demo data" if synthetic else "no"),
+        ("Input files", f"{len(inputs)} (SHA-256 of each on the 'Input files' sheet)"),
+        ("Data sources", "feeds: " + ", ".join(feeds) + "; publishers and licences in "
+         "DATA_SOURCES.md"),
+        ("Column meanings", "the 'Column meanings' sheet and docs/feeds_and_marts.md"),
+    ]  # fmt: skip
+
+
+def cover(title: str, rows: list[tuple[str, str]], synthetic: bool) -> Sheet:
+    frame = pd.DataFrame(rows, columns=["item", "value"])
+    return Sheet("Cover", frame, note(title, synthetic))
+
+
+def input_files(snap: PublishedSnapshot, synthetic: bool) -> Sheet:
+    columns = ["feed", "file", "sha256", "rows_read", "rows_loaded", "rows_quarantined"]
+    frame = pd.DataFrame(snap.manifest.get("inputs") or [], columns=columns)
+    for column in columns[3:]:
+        frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+    return Sheet(
+        "Input files",
+        frame,
+        note("Every file the snapshot was built from, with its SHA-256 and rows.", synthetic),
+    )
+
+
+def column_meanings(snap: PublishedSnapshot, marts: list[str], synthetic: bool) -> Sheet:
+    described = snap.manifest.get("columns") or {}
+    rows = [
+        (mart, column, meaning)
+        for mart in marts
+        for column, meaning in (described.get(mart) or {}).items()
+    ]
+    frame = pd.DataFrame(rows, columns=["mart", "column", "meaning"])
+    return Sheet(
+        "Column meanings",
+        frame,
+        note("What each column of the published marts behind this workbook means.", synthetic),
+    )

@@ -1,0 +1,77 @@
+"""A workbook is a list of sheets; a sheet is a titled table. How each column is shown (pounds,
+pence per head, a share, text) follows from its name, the way the marts name their units, so the
+Excel and CSV writers agree without a list per sheet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+EXCEL_SHEET_NAME_LIMIT = 31
+# Characters Excel refuses in a sheet name.
+SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
+# A cell starting with one of these is read as a formula by Excel and other spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+MONEY = "money"  # whole pounds: £#,##0
+PER_HEAD = "per_head"  # pounds and pence: £#,##0.00
+SHARE = "share"  # 0.0%
+NUMBER = "number"  # a count or an index: #,##0
+DECIMAL = "decimal"  # a ratio or a value in its own unit: #,##0.00
+TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    frame: pd.DataFrame
+    note: str = ""  # one sentence saying what the sheet is, shown above the table in Excel
+    kinds: dict[str, str] = field(default_factory=dict)  # column -> kind, where the name misleads
+
+    def __post_init__(self):
+        problems = sheet_name_problems(self.name)
+        if problems:
+            raise ValueError(f"sheet name '{self.name}' {problems}")
+
+    def kind(self, column: str) -> str:
+        if column in self.kinds:
+            return self.kinds[column]
+        return column_kind(column, self.frame[column])
+
+
+def sheet_name_problems(name: str) -> str:
+    if not name or len(name) > EXCEL_SHEET_NAME_LIMIT:
+        return f"must be 1 to {EXCEL_SHEET_NAME_LIMIT} characters (Excel would cut it short)"
+    if SHEET_NAME_FORBIDDEN & set(name):
+        return "holds a character Excel refuses in a sheet name"
+    return ""
+
+
+def column_kind(column: str, values: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return TEXT
+    if "per_head" in column:
+        return PER_HEAD
+    if column.endswith(("_gbp", "_gbp_nominal", "_gbp_real")) or "_gbp_" in column:
+        return MONEY
+    if column == "share" or column.endswith(("_share", "_rate", "share_reporting")):
+        return SHARE
+    if column.endswith("_roi") or column.endswith("_value") or column == "optimism_bias":
+        return DECIMAL
+    if pd.api.types.is_integer_dtype(values):
+        return NUMBER
+    return DECIMAL
+
+
+def neutralised(text: str) -> str:
+    """Text a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def failures_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """Checks with the failures at the top, then warnings, then passes, each in a stable order."""
+    order = {"fail": 0, "warn": 1, "pass": 2}
+    ranked = frame.assign(_rank=frame["status"].map(order).fillna(3))
+    keys = ["_rank"] + [c for c in ("check", "place_code", "financial_year") if c in frame]
+    return ranked.sort_values(keys, kind="stable").drop(columns="_rank").reset_index(drop=True)
