@@ -283,3 +283,43 @@ def sensitivity(snap: Snapshot, intervention: str) -> pd.DataFrame:
         """,
         (intervention,),
     )
+
+
+def programme(snap: Snapshot, place_code: str) -> dict:
+    """The place's prevention programme in one line: present value of its costs and of the
+    fiscal savings it is expected to bring public bodies, the part landing in national
+    budgets, and the last year of the appraisals."""
+    if not (snap.has(CBA) and snap.has(SAVINGS)):
+        return {}
+    row = snap.query(
+        f"""
+        WITH costs AS (
+            SELECT CAST(SUM(pv_costs_gbp) AS DOUBLE) AS pv_costs_gbp,
+                   CAST(SUM(pv_fiscal_gbp) AS DOUBLE) AS pv_fiscal_gbp,
+                   COUNT(*) AS interventions,
+                   COALESCE(BOOL_OR(is_synthetic), FALSE) AS cba_synthetic
+            FROM {CBA} WHERE place_code = ?
+        ), savings AS (
+            SELECT CAST(SUM(pv_gbp) FILTER (WHERE agency_tier = 'national') AS DOUBLE)
+                       AS pv_national_fiscal_gbp,
+                   MAX(financial_year) AS last_year,
+                   COALESCE(BOOL_OR(is_synthetic), FALSE) AS savings_synthetic
+            FROM {SAVINGS} WHERE place_code = ? AND value_type = 'fiscal'
+        )
+        SELECT * FROM costs, savings
+        """,
+        (place_code, place_code),
+        needs=(CBA, SAVINGS),
+    ).iloc[0]
+    if not row["interventions"]:
+        return {}
+    return {
+        "pv_costs_gbp": row["pv_costs_gbp"],
+        "pv_fiscal_gbp": row["pv_fiscal_gbp"],
+        "pv_national_fiscal_gbp": 0.0
+        if pd.isna(row["pv_national_fiscal_gbp"])
+        else float(row["pv_national_fiscal_gbp"]),
+        "last_year": row["last_year"],
+        "interventions": int(row["interventions"]),
+        "is_synthetic": bool(row["cba_synthetic"] or row["savings_synthetic"]),
+    }
