@@ -186,7 +186,8 @@ def render(page: Page) -> None:
     page.flag_synthetic(frame)
     gone = filters.not_in_existence(places, place, year)
     pot = budget.pot_headline(snap, place, year)
-    st.markdown(f"#### {headline(snap, place, names[place], year, pot, gone)}")
+    # A sentence, not a heading: the page's headings run h1 (title) then h2 (sections).
+    st.markdown(f"**{headline(snap, place, names[place], year, pot, gone)}**")
     _cards(page, place, names[place], year, totals, frame)
     st.caption(
         "PV: present value, future pounds discounted to today at 3.5% a year. ROI: pounds "

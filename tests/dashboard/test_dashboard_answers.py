@@ -213,7 +213,7 @@ def test_headline_sentence_equals_duckdb(demo_warehouse: Path, monkeypatch) -> N
     monkeypatch.setenv("WHOLEPLACE_WAREHOUSE", str(demo_warehouse))
     at = run_app(OVERVIEW)
     assert_clean(at)
-    sentence = next(m.value for m in at.markdown if m.value.startswith("#### "))
+    sentence = next(m.value for m in at.markdown if "prevention programme" in m.value)
     costs = parquet(
         demo_warehouse, "SELECT SUM(pv_costs_gbp) FROM intervention_cba WHERE place_code = ?", GM
     )

@@ -79,7 +79,7 @@ def test_a_link_reproduces_the_view(warehouse: Path) -> None:
     at = run_app(place=GM, year="2024-25", prices="real")
     assert_clean(at)
     assert at.selectbox(key="filter_year").value == "2024-25"
-    assert at.radio(key="filter_prices").value == "real"
+    assert at.radio(key="filter_pooled_budget_prices").value == "real"
     assert metric(at, "Pot (cash)") == format_gbp(expected_pot(warehouse, GM, "2024-25"))
 
 
