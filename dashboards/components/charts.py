@@ -160,7 +160,9 @@ def stacked_columns(
     category = alt.X(f"{x}:N", title=x_title, axis=alt.Axis(labelAngle=0, labelLimit=160))
     amount = alt.Y(f"sum({value}):Q", axis=money_axis(frame.groupby(x)[value].sum()))
     if horizontal:
-        category = alt.Y(f"{x}:N", title=x_title, axis=alt.Axis(labelLimit=220))
+        # No limit: two names that differ only at the end ("... (second phase)") must both
+        # be read in full.
+        category = alt.Y(f"{x}:N", title=x_title, axis=alt.Axis(labelLimit=0))
         amount = alt.X(f"sum({value}):Q", axis=money_axis(frame.groupby(x)[value].sum()))
     chart = (
         alt.Chart(frame)

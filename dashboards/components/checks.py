@@ -36,7 +36,11 @@ def reconciliation_panel(frame: pd.DataFrame, pot_types: list[str], name: str, y
     the source; "no announced total on file" where there is none."""
     announced = {_budget_type(row.budget_type): row for row in frame.itertuples()}
     shown = [t for t in ("resource", "capital") if t in pot_types or t in announced]
-    shown += [None] if None in announced else []
+    # Lines listed without a budget type and without a figure (TBC) are not a total for both
+    # budget types together: they are said under the boxes, not given a box of their own.
+    together = announced.get(None)
+    tbc_only = together is not None and not together.totals_announced and shown
+    shown += [None] if together is not None and not tbc_only else []
     if not shown:
         st.info(f"No announced total on file for {name} in {year}: the pot is not reconciled.")
         return
@@ -62,6 +66,8 @@ def reconciliation_panel(frame: pd.DataFrame, pot_types: list[str], name: str, y
             if row.totals_to_be_announced:
                 st.caption(_tbc(row))
             st.caption(f"Source: {row.source or 'not given'}")
+    if tbc_only:
+        st.caption(f"Besides: {_tbc(together)}")
 
 
 def _tbc(row) -> str:

@@ -141,17 +141,28 @@ def test_reconciliation_panel_shows_a_failing_pot_and_its_source(warehouse: Path
 
 
 def test_no_announced_total_on_file_is_said(warehouse: Path) -> None:
-    at = run_app(POOLED, place=GM, year="2026-27")
+    at = run_app(POOLED, place=GM, year="2024-25")
     assert_clean(at)
-    assert "No announced total on file for Greater Manchester in 2026-27" in _texts(at)
+    assert at.selectbox(key="filter_year").value == "2024-25"
+    assert "No announced total on file for Greater Manchester in 2024-25." in _texts(at)
+    assert "No settlement checks are published for Greater Manchester in 2024-25." in _texts(at)
 
 
-def test_the_checks_shown_are_the_selected_years_failures_first(warehouse: Path) -> None:
-    at = run_app(POOLED, place=GM, year="2026-27")
+def test_the_checks_shown_are_the_selected_years_only(warehouse: Path) -> None:
+    at = run_app(POOLED, place=GM, year="2025-26")
     checks = table(at, "Detail")
-    assert checks["Financial year"].dropna().unique().tolist() == ["2026-27"]
-    assert checks["Status"].map(lambda s: s[0]).tolist() == ["Warning"]
-    assert checks["Check"].tolist() == ["Every member receives each pooled line"]
+    assert checks["Financial year"].tolist() == ["2025-26", "2025-26"]  # not 2026-27's warning
+    assert checks["Status"].map(lambda s: s[0]).tolist() == ["Pass", "Pass"]
+    assert checks["Check"].tolist() == [
+        "Line pooled at most once",
+        "Pot matches the announced total",
+    ]
+
+
+def test_failures_come_first_and_statuses_are_badges(warehouse: Path) -> None:
+    at = run_app(POOLED, place=WY, year="2025-26")
+    checks = table(at, "Detail")
+    assert checks["Status"].iloc[0] == ["Fail"]
 
 
 def test_the_status_filter_narrows_the_checks(warehouse: Path) -> None:
@@ -260,7 +271,7 @@ def test_outcomes_page_equals_duckdb(demo_warehouse: Path, monkeypatch) -> None:
     assert f"{value:,.1f}" in sentence or f"{value:,.2f}" in sentence
     assert f"{england:,.1f}" in sentence or f"{england:,.2f}" in sentence
     assert compared in sentence
-    latest = table(at, "England value")
+    latest = table(at, "Indicator")
     assert len(latest) == parquet(
         demo_warehouse,
         "SELECT COUNT(DISTINCT indicator_id) FROM place_outcomes WHERE place_code = ? "

@@ -68,7 +68,9 @@ def test_a_page_shows_the_manifest_header(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("WHOLEPLACE_WAREHOUSE", str(tmp_path))
     at = run_app(POOLED)
     assert_clean(at)
-    assert len(table(at, INTO_THE_POT)) == 4
+    contributions = table(at, INTO_THE_POT)
+    assert len(contributions) == 4 + 1  # four lines and the total
+    assert contributions["Settlement"].iloc[-1] == "Total"
 
 
 def test_region_comes_from_the_places_mart_when_it_has_one(tmp_path: Path) -> None:
