@@ -95,8 +95,10 @@ def ranked_bars(
     figure written beside it and, when given, the average of all places as a dashed line."""
     fmt = money_format(frame[value])
     frame = frame.assign(figure=value_labels(frame[value]))
+    # An explicit order: "-x" would sort each layer by its own (filtered) values.
+    order = frame.sort_values(value, ascending=False)["place_name"].tolist()
     bars = alt.Chart(frame).encode(
-        y=alt.Y("place_name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("place_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
         x=alt.X(f"{value}:Q", axis=money_axis(frame[value])),
         tooltip=[
             alt.Tooltip("place_name:N", title="Place"),
@@ -105,12 +107,13 @@ def ranked_bars(
     )
     layers = [
         bars.mark_bar().encode(color=_highlighted(selected)),
-        # Outside the bar's end: right of a positive bar, left of a negative one.
+        # Right of a positive bar's end; right of zero for a negative bar, so the figure
+        # never runs into the place names.
         bars.mark_text(align="left", dx=4, fontSize=12)
         .encode(text="figure:N")
         .transform_filter(f"datum.{value} >= 0"),
-        bars.mark_text(align="right", dx=-4, fontSize=12)
-        .encode(text="figure:N")
+        bars.mark_text(align="left", dx=4, fontSize=12)
+        .encode(text="figure:N", x=alt.datum(0))
         .transform_filter(f"datum.{value} < 0"),
     ]
     if average is not None and not pd.isna(average):

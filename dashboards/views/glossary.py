@@ -21,7 +21,7 @@ GLOSSARY = {
     "year for the first 30 years): £1 saved in ten years is worth about 71p today.",
     "NPV (net present value)": "Present value of all the benefits (fiscal, economic and social) "
     "less the present value of the costs.",
-    "Net fiscal savings (PV)": "Present value of the savings to public bodies' budgets less "
+    "Net savings (PV)": "Present value of the savings to public bodies' budgets less "
     "the present value of the costs: the measure the Overview maps and ranks.",
     "ROI (return on investment)": "Pounds back for each pound spent. Financial ROI counts "
     "fiscal savings only; public value ROI adds economic and social value.",

@@ -16,7 +16,8 @@ from dashboards.formatting import (
 )
 from dashboards.queries import budget, prevention
 
-PREVENTION_CARDS = ("Net fiscal savings (PV)", "Financial ROI", "Retained by place")
+MEASURE_NAME = "Net savings (PV)"  # the card, the map and the bars: one measure, one name
+PREVENTION_CARDS = (MEASURE_NAME, "Financial ROI", "Retained by place")
 
 
 def _prevention_cards(snap, row: pd.Series, per_head: float | None, net, roi, retained) -> None:
@@ -24,7 +25,7 @@ def _prevention_cards(snap, row: pd.Series, per_head: float | None, net, roi, re
     net.metric(
         PREVENTION_CARDS[0],
         format_gbp_short(row["pv_net_savings_gbp"]),
-        delta=f"{format_per_head(per_head)} per head (the map)",
+        delta=f"{format_per_head(per_head)} a head",
         delta_color="off",
         delta_arrow="off",
         help=f"Present value of fiscal savings ({format_gbp_short(row['pv_fiscal_gbp'])}) less the "
@@ -96,7 +97,6 @@ def _cards(page: Page, place: str, name: str, year: str, totals, frame: pd.DataF
 
 
 MEASURE = "pv_net_savings_gbp"
-MEASURE_NAME = "Net fiscal savings (PV)"
 MEASURE_MEANS = (
     "present value of the fiscal savings each place's prevention interventions bring public "
     "bodies, less the present value of their costs"

@@ -72,7 +72,7 @@ def test_overview_cards_equal_the_parquet(warehouse: Path, place: str) -> None:
     sums = prevention_totals(warehouse, place)
     assert metric(at, "Pot (cash)") == format_gbp_short(expected_pot(warehouse, place, "2025-26"))
     assert metric(at, "Share pooled") == format_share(pooled / total)
-    assert metric(at, "Net fiscal savings (PV)") == format_gbp_short(
+    assert metric(at, "Net savings (PV)") == format_gbp_short(
         sums["pv_fiscal_gbp"] - sums["pv_costs_gbp"]
     )
     assert metric(at, "Financial ROI") == format_per_head(
@@ -107,7 +107,7 @@ def test_overview_map_bars_and_card_show_one_measure(warehouse: Path) -> None:
         per_head[place] = net / people
         assert mapped.loc[place, "PV net savings per head (£)"] == pytest.approx(net / people)
     assert LCR not in mapped.index  # no interventions there
-    card = next(m for m in at.metric if m.label == "Net fiscal savings (PV)")
+    card = next(m for m in at.metric if m.label == "Net savings (PV)")
     assert format_per_head(per_head[GM]) in str(card.proto.delta)  # the map's figure
     ranked = next(d.value for d in at.dataframe if "Population" not in d.value)
     largest_first = sorted(per_head, key=per_head.get, reverse=True)
@@ -136,7 +136,7 @@ def test_overview_without_prevention_shades_by_pot(
     at = run_app(OVERVIEW)
     assert_clean(at)
     assert any("not published" in i.value and "pooled pot per head" in i.value for i in at.info)
-    assert metric(at, "Net fiscal savings (PV)") == "n/a"
+    assert metric(at, "Net savings (PV)") == "n/a"
     assert metric(at, "Pot (cash)") == format_gbp_short(expected_pot(tmp_path, GM, "2025-26"))
     mapped = table(at, "Population").set_index("Place code")
     per_head = mapped.filter(like="per head").iloc[:, 0]
@@ -392,6 +392,6 @@ def test_every_page_on_the_demo_build(
         assert metric(at, "Pot (cash)") == format_gbp_short(pot)
         if (demo_warehouse / "published" / "intervention_cba.parquet").exists():
             sums = prevention_totals(demo_warehouse, GM)
-            assert metric(at, "Net fiscal savings (PV)") == format_gbp_short(
+            assert metric(at, "Net savings (PV)") == format_gbp_short(
                 sums["pv_fiscal_gbp"] - sums["pv_costs_gbp"]
             )
