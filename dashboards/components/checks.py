@@ -67,14 +67,15 @@ def reconciliation_panel(frame: pd.DataFrame, pot_types: list[str], name: str, y
                 st.caption(_tbc(row))
             st.caption(f"Source: {row.source or 'not given'}")
     if tbc_only:
-        st.caption(f"Besides: {_tbc(together)}")
+        st.caption(f"Also: {_tbc(together)}")
 
 
 def _tbc(row) -> str:
     lines = int(row.totals_to_be_announced)
     return (
         f"{lines} line{'' if lines == 1 else 's'} still to be announced (TBC in the "
-        f"source), {format_gbp(row.pot_to_be_announced_gbp)} of the pot: not reconciled yet."
+        f"source), holding {format_gbp(row.pot_to_be_announced_gbp)} of the pot: not "
+        "reconciled yet."
     )
 
 

@@ -241,6 +241,10 @@ def test_the_answers_on_the_demo_build(chromium: Path, demo_warehouse: Path, wid
         headline = page.get_by_test_id("stMarkdown").filter(has_text="prevention programme")
         expect(headline).to_contain_text(_headline(demo_warehouse))
         expect(page.get_by_role("button", name="Deploy")).to_have_count(0)
+        # Every chart has its text alternative written under it.
+        charts = page.get_by_test_id("stVegaLiteChart").count()
+        described = page.get_by_test_id("stCaptionContainer").filter(has_text="Table tab beside")
+        assert charts >= 1 and described.count() == charts
         if width == "phone":
             answer = headline.bounding_box()["y"]
             chart = page.get_by_test_id("stVegaLiteChart").first.bounding_box()["y"]
