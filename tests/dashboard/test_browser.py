@@ -105,7 +105,10 @@ def test_every_page_in_a_real_browser(chromium: Path, tmp_path: Path) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with serve(warehouse) as url, open_browser() as page:
         page.goto(url)
-        expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
+        # The first render on a busy machine can take longer than expect's 5 s.
+        expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible(
+            timeout=60_000
+        )
         check_and_shoot(page, "overview")
         expect(card(page, "Pot (cash)")).to_have_text(expected_pot(warehouse, GM, "2025-26"))
         assert format_gbp_short(1e8) == format_gbp(1e8)  # the cards agree for pots of £m
@@ -236,7 +239,9 @@ def test_the_answers_on_the_demo_build(chromium: Path, demo_warehouse: Path, wid
     with serve(demo_warehouse) as url, open_browser() as page:
         page.set_viewport_size(PHONE if width == "phone" else VIEWPORT)
         page.goto(url)
-        expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
+        expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible(
+            timeout=60_000
+        )
         wait_until_drawn(page)
         headline = page.get_by_test_id("stMarkdown").filter(has_text="prevention programme")
         expect(headline).to_contain_text(_headline(demo_warehouse))

@@ -368,9 +368,11 @@ def test_method_reads_parameters_from_the_manifest(
 def test_data_quality_page_lists_checks_and_sources(warehouse: Path) -> None:
     at = run_app(DATA_PAGE)
     assert_clean(at)
-    results = table(at, "Check")
-    assert results["Rows"].sum() == 4
-    assert results["Status"].iloc[0] == "fail"  # failures first
+    problems = table(at, "Detail")  # every warning and failure, failures first
+    assert problems["Status"].tolist() == [["Fail"], ["Warning"]]
+    assert problems["Place"].tolist() == ["West Yorkshire", "Greater Manchester"]
+    grid = table(at, "Rows warning or failing")
+    assert grid["Checks"].sum() == 4  # every check row, counted once in the place x check grid
     assert any("Crown copyright" in c.value for c in at.caption)
     assert any("Open Government Licence" in m.value for m in at.markdown)
 
