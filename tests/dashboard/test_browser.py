@@ -112,7 +112,8 @@ def test_every_page_in_a_real_browser(chromium: Path, tmp_path: Path) -> None:
         check_and_shoot(page, "overview")
         expect(card(page, "Pot (cash)")).to_have_text(expected_pot(warehouse, GM, "2025-26"))
         assert format_gbp_short(1e8) == format_gbp(1e8)  # the cards agree for pots of £m
-        expect(page.get_by_text("Synthetic demo data")).to_be_visible()
+        banner = page.get_by_test_id("stAlertContentWarning")
+        expect(banner.get_by_text("Synthetic demo data")).to_be_visible()
         expect(page.get_by_text("Contains OS data")).to_be_visible()
 
         # No Deploy button: the app runs in viewer mode.

@@ -88,5 +88,5 @@ def test_region_is_most_members_region_in_the_places_mart(demo_warehouse: Path) 
 
 
 def test_no_region_when_the_places_mart_has_none(tmp_path: Path) -> None:
-    write_snapshot(tmp_path)
+    write_snapshot(tmp_path, regions=None)
     assert regions.place_region(current_snapshot(tmp_path), GM) is None
