@@ -157,9 +157,16 @@ def headline(snap, place: str, name: str, year: str, pot: dict, gone: str | None
         f"{first} {name}'s prevention programme costs {format_gbp(plan['pv_costs_gbp'])} and is "
         f"expected to save {format_gbp(plan['pv_fiscal_gbp'])} across public services by "
         f"{plan['last_year']}, of which {format_gbp(plan['pv_national_fiscal_gbp'])} lands in "
-        f"national budgets (present values, {snap.price_base_year} prices)."
+        f"national budgets ({_discounted(snap, plan)}, {snap.price_base_year} prices)."
         + (" These prevention figures are synthetic demo data." if plan["is_synthetic"] else "")
     )
+
+
+def _discounted(snap, plan: dict) -> str:
+    if not plan.get("rebased"):
+        return "present values"
+    base = prevention.appraisal_base_year(snap)
+    return f"present values at April {base[:4]}" if base else "present values"
 
 
 def render(page: Page) -> None:
