@@ -225,7 +225,7 @@ def render(page: Page) -> None:
             charts.ranked_bars(ranked, column, "£", place, average, "All places"),
             tables.shown(table, snap, snap.price_base_year),
             f"ranked_{column}_{year}",
-            summary=f"Bar chart ranking every place by {label.lower()}"
+            summary=f"Bar chart ranking every place by {label}"
             f"{' per head' if per_head else ''}, with the all-places average marked.",
         )
 
@@ -245,7 +245,7 @@ def _map(snap, frame, label, stem, means, place, names, year, mean_per_head) -> 
         maps.choropleth(mapped, f"{stem}_per_head", "£ per head", place),
         tables.shown(mapped, snap, snap.price_base_year),
         f"map_{stem}_per_head_{year}",
-        summary=f"Map of England's combined authorities shaded by {label.lower()} per head; "
+        summary=f"Map of England's combined authorities shaded by {label} per head; "
         f"{names[place]} is outlined.",
     )
     st.caption(maps.BOUNDARIES_CREDIT)
