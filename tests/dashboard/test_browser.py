@@ -131,7 +131,8 @@ def test_every_page_in_a_real_browser(chromium: Path, tmp_path: Path) -> None:
             GM,
         )
         gm = shown.set_index("Place code").loc[GM]
-        assert gm["PV net savings per head (£)"] == pytest.approx(net / gm["Population"])
+        # Downloads write pounds and pence.
+        assert gm["PV net savings per head (£)"] == pytest.approx(net / gm["Population"], abs=0.005)
         pd.testing.assert_frame_equal(downloaded(page, "XLSX"), shown, check_dtype=False)
 
         # Change the place: the figures and the link follow it.
@@ -169,13 +170,14 @@ def test_every_page_in_a_real_browser(chromium: Path, tmp_path: Path) -> None:
 def _headline(warehouse: Path) -> str:
     """The Overview's sentence for Greater Manchester in 2025-26, from DuckDB."""
     pot = expected_pot(warehouse, GM, "2025-26")
+    # The demo build has place_appraisal: every present value discounted to one base year.
     costs, saved = (
-        scalar(warehouse, f"SELECT SUM({c}) FROM intervention_cba WHERE place_code = ?", GM)
+        scalar(warehouse, f"SELECT SUM({c}) FROM place_appraisal WHERE place_code = ?", GM)
         for c in ("pv_costs_gbp", "pv_fiscal_gbp")
     )
     national = scalar(
         warehouse,
-        "SELECT SUM(pv_gbp) FROM prevention_savings WHERE place_code = ? "
+        "SELECT SUM(pv_rebased_gbp) FROM prevention_savings WHERE place_code = ? "
         "AND value_type = 'fiscal' AND agency_tier = 'national'",
         GM,
     )

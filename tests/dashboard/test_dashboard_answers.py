@@ -225,15 +225,16 @@ def test_headline_sentence_equals_duckdb(demo_warehouse: Path, monkeypatch) -> N
     at = run_app(OVERVIEW)
     assert_clean(at)
     sentence = next(m.value for m in at.markdown if "prevention programme" in m.value)
+    # The demo build has place_appraisal: every present value discounted to one base year.
     costs = parquet(
-        demo_warehouse, "SELECT SUM(pv_costs_gbp) FROM intervention_cba WHERE place_code = ?", GM
+        demo_warehouse, "SELECT SUM(pv_costs_gbp) FROM place_appraisal WHERE place_code = ?", GM
     )
     saved = parquet(
-        demo_warehouse, "SELECT SUM(pv_fiscal_gbp) FROM intervention_cba WHERE place_code = ?", GM
+        demo_warehouse, "SELECT SUM(pv_fiscal_gbp) FROM place_appraisal WHERE place_code = ?", GM
     )
     national = parquet(
         demo_warehouse,
-        "SELECT SUM(pv_gbp) FROM prevention_savings WHERE place_code = ? "
+        "SELECT SUM(pv_rebased_gbp) FROM prevention_savings WHERE place_code = ? "
         "AND value_type = 'fiscal' AND agency_tier = 'national'",
         GM,
     )
