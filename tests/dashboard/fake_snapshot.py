@@ -22,7 +22,7 @@ GM, WY, LCR = "E47000001", "E47000003", "E47000004"
 NAMES = {GM: "Greater Manchester", WY: "West Yorkshire", LCR: "Liverpool City Region"}
 POPULATION = {GM: 2_900_000, WY: 2_400_000, LCR: 1_600_000}
 # places.region, as the mart publishes it (most members' region).
-REGIONS = {GM: "North West", WY: "Yorkshire and The Humber", LCR: "North West"}
+PLACE_REGIONS = {GM: "North West", WY: "Yorkshire and The Humber", LCR: "North West"}
 DEFLATE = {"2024-25": Decimal("1"), "2025-26": Decimal("0.97")}
 
 # (place, year, settlement, pillar, department, line, line name, budget type, cash £)
@@ -343,7 +343,7 @@ def write_snapshot(
     synthetic: bool = True,
     marts: tuple[str, ...] | None = None,
     labels: dict[str, dict[str, str]] | None = None,
-    regions: dict[str, str] | None = REGIONS,
+    regions: dict[str, str] | None = PLACE_REGIONS,
 ) -> Path:
     """Publish a fake snapshot under `warehouse` and point `published` at it (atomically).
     The manifest's `labels` are the columns' `meta.label` from the ymls, as the publish step
