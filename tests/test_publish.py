@@ -85,3 +85,30 @@ def test_a_real_folder_is_never_replaced_by_the_link(tmp_path):
     real.mkdir()
     with pytest.raises(RuntimeError, match="is a real folder"):
         swap_symlink(real, tmp_path / "snapshot")
+
+
+def test_publish_writes_the_rows_set_aside_as_the_validation_report(working, tmp_path):
+    layout, con = working
+    con.execute(
+        "create table raw.quarantine (feed varchar, source_file varchar, source_row integer, "
+        "column_name varchar, value varchar, rule varchar, message varchar, severity varchar)"
+    )
+    con.execute(
+        "insert into raw.quarantine values ('allocations', 'allocations/a.csv', 14, "
+        "'area_code', 'E07000026', 'area_exists', 'abolished on 2023-04-01', 'error')"
+    )
+    publish_snapshot(con, layout, "run-0001", "2024-25", tmp_path)
+    manifest = json.loads((layout.published / "manifest.json").read_text())
+    assert manifest["validation_report"] == {"file": "validation_report.parquet", "rows": 1}
+    row = duckdb.execute(
+        'select file, "row", "column", value, rule '
+        f"from '{layout.published}/validation_report.parquet'"
+    ).fetchone()
+    assert row == ("allocations/a.csv", 14, "area_code", "E07000026", "area_exists")
+
+
+def test_a_build_with_nothing_set_aside_publishes_an_empty_report(working, tmp_path):
+    layout, con = working
+    publish_snapshot(con, layout, "run-0001", "2024-25", tmp_path)
+    manifest = json.loads((layout.published / "manifest.json").read_text())
+    assert manifest["validation_report"]["rows"] == 0

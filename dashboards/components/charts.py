@@ -6,6 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboards.formatting import format_gbp, format_per_head
 from dashboards.palette import BUDGET_TYPE_COLOURS, HIGHLIGHT, OTHERS, PALETTE, STATUS_COLOURS
 
 
@@ -74,25 +75,59 @@ def stacked_bars(frame: pd.DataFrame, category: str, title: str, value: str) -> 
     )
 
 
+def value_labels(values: pd.Series) -> list[str]:
+    """Each bar's figure as the cards write it: £1.2m for totals, £12.34 per head."""
+    per_head = money_format(values) == ",.2f"
+    return [
+        "" if pd.isna(v) else (format_per_head(v) if per_head else format_gbp(v)) for v in values
+    ]
+
+
 def ranked_bars(
-    frame: pd.DataFrame, value: str, title: str, selected: str | None = None
-) -> alt.Chart:
-    """One bar per place, largest first, the selected place in another colour."""
+    frame: pd.DataFrame,
+    value: str,
+    title: str,
+    selected: str | None = None,
+    average: float | None = None,
+    average_label: str = "Average",
+) -> alt.LayerChart:
+    """One bar per place, largest first, the selected place in another colour, each bar's
+    figure written beside it and, when given, the average of all places as a dashed line."""
     fmt = money_format(frame[value])
-    return (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            y=alt.Y("place_name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
-            x=alt.X(f"{value}:Q", axis=money_axis(frame[value])),
-            color=_highlighted(selected),
-            tooltip=[
-                alt.Tooltip("place_name:N", title="Place"),
-                alt.Tooltip(f"{value}:Q", title=title, format=fmt),
-            ],
-        )
-        .properties(height=bar_height(len(frame)))
+    frame = frame.assign(figure=value_labels(frame[value]))
+    # An explicit order: "-x" would sort each layer by its own (filtered) values.
+    order = frame.sort_values(value, ascending=False)["place_name"].tolist()
+    bars = alt.Chart(frame).encode(
+        y=alt.Y("place_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+        x=alt.X(f"{value}:Q", axis=money_axis(frame[value])),
+        tooltip=[
+            alt.Tooltip("place_name:N", title="Place"),
+            alt.Tooltip(f"{value}:Q", title=title, format=fmt),
+        ],
     )
+    layers = [
+        bars.mark_bar().encode(color=_highlighted(selected)),
+        # Right of a positive bar's end; right of zero for a negative bar, so the figure
+        # never runs into the place names.
+        bars.mark_text(align="left", dx=4, fontSize=12)
+        .encode(text="figure:N")
+        .transform_filter(f"datum.{value} >= 0"),
+        bars.mark_text(align="left", dx=4, fontSize=12)
+        .encode(text="figure:N", x=alt.datum(0))
+        .transform_filter(f"datum.{value} < 0"),
+    ]
+    if average is not None and not pd.isna(average):
+        marker = pd.DataFrame(
+            {"x": [average], "label": [f"{average_label}: {value_labels(pd.Series([average]))[0]}"]}
+        )
+        rule = alt.Chart(marker).encode(x="x:Q")
+        layers += [
+            rule.mark_rule(color="black", strokeDash=[4, 3]),
+            rule.mark_text(align="left", dx=4, dy=-8, fontSize=12, baseline="bottom").encode(
+                text="label:N", y=alt.value(0)
+            ),
+        ]
+    return alt.layer(*layers).properties(height=bar_height(len(frame)))
 
 
 def category_bars(frame: pd.DataFrame, category: str, title: str, value: str) -> alt.Chart:
@@ -128,7 +163,9 @@ def stacked_columns(
     category = alt.X(f"{x}:N", title=x_title, axis=alt.Axis(labelAngle=0, labelLimit=160))
     amount = alt.Y(f"sum({value}):Q", axis=money_axis(frame.groupby(x)[value].sum()))
     if horizontal:
-        category = alt.Y(f"{x}:N", title=x_title, axis=alt.Axis(labelLimit=220))
+        # No limit: two names that differ only at the end ("... (second phase)") must both
+        # be read in full.
+        category = alt.Y(f"{x}:N", title=x_title, axis=alt.Axis(labelLimit=0))
         amount = alt.X(f"sum({value}):Q", axis=money_axis(frame.groupby(x)[value].sum()))
     chart = (
         alt.Chart(frame)
@@ -334,3 +371,66 @@ def range_bars(frame: pd.DataFrame, y: str, low: str, high: str, mark: str) -> a
     )
     rule = alt.Chart(frame.head(1)).mark_rule(color="black").encode(x=f"{mark}:Q")
     return alt.layer(bars, rule).properties(height=bar_height(len(frame)))
+
+
+def indicator_lines(frame: pd.DataFrame, value_title: str, selected: str) -> alt.LayerChart:
+    """One indicator over time: the selected place (thick, coloured), England (black,
+    dashed) and every other combined authority (thin, grey)."""
+    place = frame[["place_code", "place_name", "period", "place_value"]].rename(
+        columns={"place_value": "value"}
+    )
+    england = (
+        frame.dropna(subset=["england_value"])
+        .groupby("period", as_index=False)["england_value"]
+        .first()
+        .rename(columns={"england_value": "value"})
+        .assign(place_code="E92000001", place_name="England")
+    )
+    x = alt.X("period:N", title=None, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False))
+    tooltip = [
+        alt.Tooltip("place_name:N", title="Place"),
+        alt.Tooltip("period:N", title="Period"),
+        alt.Tooltip("value:Q", title=value_title, format=",.1f"),
+    ]
+    others = place[place["place_code"] != selected]
+    mine = place[place["place_code"] == selected]
+    return alt.layer(
+        alt.Chart(others)
+        .mark_line(color="#bbbbbb", strokeWidth=1)
+        .encode(x, y, detail="place_code:N", tooltip=tooltip),
+        alt.Chart(england)
+        .mark_line(color="black", strokeDash=[5, 3], strokeWidth=2)
+        .encode(x, y, tooltip=tooltip),
+        alt.Chart(mine)
+        .mark_line(color=HIGHLIGHT, strokeWidth=3, point=True)
+        .encode(x, y, tooltip=tooltip),
+    ).properties(height=320)
+
+
+def status_grid(frame: pd.DataFrame) -> alt.LayerChart:
+    """Place (rows) x check (columns), each cell coloured by its worst status and written
+    with it, so the status does not rest on colour alone."""
+    domain = list(STATUS_COLOURS)
+    base = alt.Chart(frame).encode(
+        x=alt.X("check_name:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=220)),
+        y=alt.Y("place_name:N", title=None, axis=alt.Axis(labelLimit=220)),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color(
+            "status:N",
+            title="Worst status",
+            scale=alt.Scale(domain=domain, range=list(STATUS_COLOURS.values())),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=[
+            alt.Tooltip("place_name:N", title="Place"),
+            alt.Tooltip("check_name:N", title="Check"),
+            alt.Tooltip("status:N", title="Worst status"),
+            alt.Tooltip("problems:Q", title="Rows warning or failing"),
+            alt.Tooltip("checks:Q", title="Rows checked"),
+        ],
+    )
+    text = base.mark_text(fontSize=11, color="white").encode(text="cell_text:N")
+    rows = frame["place_name"].nunique() if len(frame) else 1
+    return alt.layer(cells, text).properties(height=max(160, 30 * rows) + 150)

@@ -21,6 +21,8 @@ BOUNDARIES_CREDIT = (
     "Licence v3.0. Contains OS data © Crown copyright and database right."
 )
 BOUNDARY_DATASET = "combined_authority_boundaries"
+OUTLINE = BOUNDARIES.with_name("england_outline.geojson")  # orchestration/tools/england_outline
+OUTLINE_DATASET = "england_outline"
 MAP_HEIGHT = 600
 
 
@@ -30,37 +32,28 @@ def _features() -> tuple[dict, ...]:
         return tuple(json.load(handle)["features"])
 
 
+@cache
+def _outline() -> tuple[dict, ...]:
+    if not OUTLINE.is_file():
+        return ()
+    with OUTLINE.open(encoding="utf-8") as handle:
+        return tuple(json.load(handle)["features"])
+
+
+def legend_values(shown: pd.Series) -> list[float]:
+    """Legend ticks that include the lowest and the highest value, so the top of the scale
+    is labelled."""
+    if shown.empty:
+        return []
+    low, high = float(shown.min()), float(shown.max())
+    if low == high:
+        return [low]
+    middle = [0.0] if low < 0 < high else [(low + high) / 2]
+    return [low, *middle, high]
+
+
 def mapped_places() -> set[str]:
     return {f["properties"]["CAUTH25CD"] for f in _features()}
-
-
-def _ring_centroid(ring: list) -> tuple[float, float, float]:
-    """Area and centroid of a polygon ring (shoelace formula, in degrees: fine for a label)."""
-    area = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
-        cross = x0 * y1 - x1 * y0
-        area += cross
-        cx += (x0 + x1) * cross
-        cy += (y0 + y1) * cross
-    if not area:
-        return 0.0, ring[0][0], ring[0][1]
-    return abs(area / 2), cx / (3 * area), cy / (3 * area)
-
-
-@cache
-def label_point(code: str) -> tuple[float, float] | None:
-    """Where to write a place's name: the centroid of its largest polygon."""
-    for feature in _features():
-        if feature["properties"]["CAUTH25CD"] == code:
-            geometry = feature["geometry"]
-            polygons = (
-                [geometry["coordinates"]]
-                if geometry["type"] == "Polygon"
-                else geometry["coordinates"]
-            )
-            _, lon, lat = max(_ring_centroid(polygon[0]) for polygon in polygons)
-            return lon, lat
-    return None
 
 
 def choropleth(frame: pd.DataFrame, value: str, title: str, selected: str | None = None) -> dict:
@@ -111,7 +104,14 @@ def choropleth(frame: pd.DataFrame, value: str, title: str, selected: str | None
                 "properties.value:Q",
                 title=title,
                 scale=scale,
-                legend=alt.Legend(orient="bottom", format=fmt, labelExpr=pounds(fmt)),
+                legend=alt.Legend(
+                    orient="bottom",
+                    format=fmt,
+                    labelExpr=pounds(fmt),
+                    values=legend_values(shown),
+                    gradientLength=320,
+                    labelOverlap=False,
+                ),
             ),
             tooltip=[
                 alt.Tooltip("properties.name:N", title="Place"),
@@ -121,37 +121,23 @@ def choropleth(frame: pd.DataFrame, value: str, title: str, selected: str | None
         .transform_filter("isValid(datum.properties.value)")
         .project(**projection)
     )
-    layers = [base, shaded]
+    outline = (
+        alt.Chart(alt.NamedData(name=OUTLINE_DATASET))
+        .mark_geoshape(filled=False, stroke="#555555", strokeWidth=0.7)
+        .project(**projection)
+    )
+    layers = [outline, base, shaded] if _outline() else [base, shaded]
     if selected:
+        # Outlined, not labelled on the map: a name written on a small place covers its
+        # neighbours. The caption above the map names it and its figure.
         layers.append(
             alt.Chart(source)
             .mark_geoshape(filled=False, stroke="black", strokeWidth=2.5)
             .transform_filter(f"datum.properties.code == {json.dumps(selected)}")
             .project(**projection)
         )
-        layers += _label(selected, names.get(selected, selected), values.get(selected), fmt)
     spec = alt.layer(*layers).properties(height=MAP_HEIGHT).to_dict(validate=False)
     spec.setdefault("datasets", {})[BOUNDARY_DATASET] = features
+    if _outline():
+        spec["datasets"][OUTLINE_DATASET] = list(_outline())
     return spec
-
-
-def _label(code: str, name: str, figure: float | None, fmt: str) -> list[alt.Chart]:
-    """The place's name and figure, written at its centroid over a white halo."""
-    point = label_point(code)
-    if point is None:
-        return []
-    text = name
-    if figure is not None and not pd.isna(figure):
-        text += f": {'-' if figure < 0 else ''}£{abs(figure):{fmt}}"
-    label = alt.Data(values=[{"lon": point[0], "lat": point[1], "text": text}])
-    marks = [
-        {"stroke": "white", "strokeWidth": 3, "strokeOpacity": 0.9},
-        {"color": "black"},
-    ]
-    return [
-        alt.Chart(label)
-        .mark_text(fontSize=13, fontWeight="bold", dx=12, align="left", **mark)
-        .encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
-        .project(type="mercator")
-        for mark in marks
-    ]

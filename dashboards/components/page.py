@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboards.components import filters
 from dashboards.queries.snapshot import (
     DataError,
     MartNotPublished,
@@ -75,7 +77,9 @@ def run_page(title: str, render: Callable[[Page], None]) -> None:
         no_warehouse(str(exc))
         return
     st.title(title)
+    filters.start_page(re.sub(r"\W+", "_", title.lower()).strip("_"))
     page = Page(snap, st.empty())
+    notice = st.empty()
     page.flag_synthetic(snap.synthetic_inputs)
     try:
         render(page)
@@ -85,3 +89,6 @@ def run_page(title: str, render: Callable[[Page], None]) -> None:
         )
     except DataError as exc:
         st.error(f"The published snapshot could not be read ({exc}). Try `wholeplace build` again.")
+    text = filters.link_notice()
+    if text:
+        notice.info(text, icon=":material/link_off:")

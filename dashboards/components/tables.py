@@ -14,7 +14,10 @@ from dashboards.queries.snapshot import Snapshot
 # Rates held as fractions; tables and downloads show them as percentages.
 PERCENTAGES = ("share_pooled", "gain_share_rate", "optimism_bias", "switching_deadweight",
                "assumed_deadweight")  # fmt: skip
+PERCENTAGES += ("share", "pooled_share", "line_share", "population_share_reporting")
 COUNTS = ("Population", "Rows", "Rows read", "Rows loaded", "Rows quarantined")
+# Columns shown as coloured badges (readable value -> colour); downloads keep the plain text.
+BADGES = {"Status": {"Fail": "red", "Warning": "orange", "Pass": "green"}}
 
 
 def shown(frame: pd.DataFrame, snap: Snapshot, price_base: str = "") -> pd.DataFrame:
@@ -68,6 +71,11 @@ def _column_config(frame: pd.DataFrame) -> dict:
             config[column] = _number("%.1f%%", help)
         elif name in COUNTS:
             config[column] = _number("%,d", help)
+        elif name in BADGES:
+            colours = BADGES[name]
+            config[column] = st.column_config.MultiselectColumn(
+                name, options=list(colours), color=list(colours.values()), help=help
+            )
         elif help:
             config[column] = st.column_config.Column(help=help)
     return config
@@ -97,15 +105,52 @@ def downloads(table: pd.DataFrame, file_stem: str) -> None:
     )
 
 
+def _displayed(frame: pd.DataFrame) -> pd.DataFrame:
+    """What st.dataframe is given: badge columns as one-item lists (a badge cell holds a
+    list); empty cells blank rather than None."""
+    badges = [c for c in frame.columns if str(c) in BADGES]
+    texts = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object
+        and str(c) not in BADGES
+        and frame[c].dropna().map(lambda v: isinstance(v, str)).all()
+    ]
+    if not badges and not texts:
+        return frame
+    out = frame.copy()
+    for column in badges:
+        out[column] = out[column].map(lambda v: [] if v is None or v != v else [str(v)])
+    for column in texts:
+        out[column] = out[column].where(out[column].notna(), "")
+    return out
+
+
 def table(frame: pd.DataFrame, file_stem: str) -> None:
     """A table (headers from `shown`) with its CSV and XLSX downloads."""
-    st.dataframe(frame, hide_index=True, column_config=_column_config(frame))
+    st.dataframe(_displayed(frame), hide_index=True, column_config=_column_config(frame))
     downloads(frame, file_stem)
 
 
-def chart_with_table(chart: alt.TopLevelMixin | dict, frame: pd.DataFrame, file_stem: str) -> None:
-    """The chart (Altair, or a Vega-Lite spec), the exact table behind it one click away, and
-    both downloads."""
+def alt_text(frame: pd.DataFrame, summary: str | None) -> str:
+    """What a screen reader announces for a chart: the caller's sentence and where the
+    figures are."""
+    rows = len(frame)
+    return (
+        f"{summary or 'Chart.'} {rows} row{'' if rows == 1 else 's'}; the Table tab beside the "
+        "chart holds every figure."
+    )
+
+
+def chart_with_table(
+    chart: alt.TopLevelMixin | dict,
+    frame: pd.DataFrame,
+    file_stem: str,
+    summary: str | None = None,
+) -> None:
+    """The chart (Altair, or a Vega-Lite spec) with its text alternative, the exact table
+    behind it one click away, and both downloads."""
+    description = alt_text(frame, summary)
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
         # Streamlit sizes a chart's height from the container unless told: give it the bars'.
@@ -113,6 +158,9 @@ def chart_with_table(chart: alt.TopLevelMixin | dict, frame: pd.DataFrame, file_
             st.vega_lite_chart(chart, width="stretch", height=chart["height"] + 70)
         else:
             st.altair_chart(chart, width="stretch", height=chart.height + 70)
+        # The text alternative, written out: Streamlit's charts do not pass a description on
+        # to the drawn SVG, so a screen reader would otherwise meet only the marks.
+        st.caption(f"Chart: {description}")
     with table_tab:
-        st.dataframe(frame, hide_index=True, column_config=_column_config(frame))
+        st.dataframe(_displayed(frame), hide_index=True, column_config=_column_config(frame))
     downloads(frame, file_stem)

@@ -25,12 +25,14 @@ def _department_names(snap: Snapshot) -> str:
 
 
 def places(snap: Snapshot) -> pd.DataFrame:
-    """Every city-region in the snapshot, sorted by name."""
+    """Every city-region in the snapshot, sorted by name, with the first and last financial
+    year it exists in."""
     # A renamed place keeps its code: show the name it had last.
     return snap.query(
         """
         SELECT place_code,
-               COALESCE(ARG_MAX(place_name, last_year), ANY_VALUE(place_name)) AS place_name
+               COALESCE(ARG_MAX(place_name, last_year), ANY_VALUE(place_name)) AS place_name,
+               MIN(first_year) AS first_year, MAX(last_year) AS last_year
         FROM places GROUP BY place_code ORDER BY place_name, place_code
         """,
         needs=("places",),
@@ -61,6 +63,8 @@ def pooled_budget(snap: Snapshot, place_code: str, year: str) -> pd.DataFrame:
         """
         SELECT settlement_id, pillar, department, funding_line, funding_line_name,
                budget_type,
+               CAST(line_total_gbp_nominal AS DOUBLE) AS line_total_gbp_nominal,
+               share,
                CAST(contribution_gbp_nominal AS DOUBLE) AS contribution_gbp_nominal,
                CAST(contribution_gbp_real AS DOUBLE) AS contribution_gbp_real,
                CAST(contribution_per_head_real AS DOUBLE) AS contribution_per_head_real,

@@ -283,3 +283,60 @@ def sensitivity(snap: Snapshot, intervention: str) -> pd.DataFrame:
         """,
         (intervention,),
     )
+
+
+APPRAISAL = "place_appraisal"
+
+
+def programme(snap: Snapshot, place_code: str) -> dict:
+    """The place's prevention programme in one line: present value of its costs and of the
+    fiscal savings it is expected to bring public bodies, the part landing in national
+    budgets, and the last year of the appraisals. From `place_appraisal` (every figure
+    discounted to one base year) where the snapshot has it, else added up from
+    `intervention_cba` (each intervention discounted to its own start)."""
+    if not (snap.has(CBA) and snap.has(SAVINGS)):
+        return {}
+    rebased = snap.has(APPRAISAL) and "pv_rebased_gbp" in snap.columns(SAVINGS)
+    source = APPRAISAL if rebased else CBA
+    pv = "pv_rebased_gbp" if rebased else "pv_gbp"
+    row = snap.query(
+        f"""
+        WITH costs AS (
+            SELECT CAST(SUM(pv_costs_gbp) AS DOUBLE) AS pv_costs_gbp,
+                   CAST(SUM(pv_fiscal_gbp) AS DOUBLE) AS pv_fiscal_gbp,
+                   COUNT(*) AS rows_found,
+                   COALESCE(BOOL_OR(is_synthetic), FALSE) AS cba_synthetic
+            FROM {source} WHERE place_code = ?
+        ), savings AS (
+            SELECT CAST(SUM({pv}) FILTER (WHERE agency_tier = 'national') AS DOUBLE)
+                       AS pv_national_fiscal_gbp,
+                   MAX(financial_year) AS last_year,
+                   COALESCE(BOOL_OR(is_synthetic), FALSE) AS savings_synthetic
+            FROM {SAVINGS} WHERE place_code = ? AND value_type = 'fiscal'
+        )
+        SELECT * FROM costs, savings
+        """,
+        (place_code, place_code),
+        needs=(source, SAVINGS),
+    ).iloc[0]
+    if not row["rows_found"] or pd.isna(row["pv_costs_gbp"]):
+        return {}
+    return {
+        "pv_costs_gbp": row["pv_costs_gbp"],
+        "pv_fiscal_gbp": row["pv_fiscal_gbp"],
+        "pv_national_fiscal_gbp": 0.0
+        if pd.isna(row["pv_national_fiscal_gbp"])
+        else float(row["pv_national_fiscal_gbp"]),
+        "last_year": row["last_year"],
+        "rebased": rebased,
+        "is_synthetic": bool(row["cba_synthetic"] or row["savings_synthetic"]),
+    }
+
+
+def appraisal_base_year(snap: Snapshot) -> str | None:
+    """The one year `place_appraisal` discounts every present value to."""
+    if not snap.has(APPRAISAL) or "pv_base_year" not in snap.columns(APPRAISAL):
+        return None
+    frame = snap.query(f"SELECT ANY_VALUE(pv_base_year) AS year FROM {APPRAISAL}")
+    year = frame["year"].iloc[0] if len(frame) else None
+    return None if year is None or pd.isna(year) else str(year)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 
-from dashboards.queries.snapshot import Snapshot
+from dashboards.queries.snapshot import VALIDATION_REPORT, Snapshot
 
 
 def inputs(snap: Snapshot) -> pd.DataFrame:
@@ -38,3 +40,20 @@ def spend_by_service_sources(snap: Snapshot) -> pd.DataFrame:
         'MIN(financial_year) AS "First year", MAX(financial_year) AS "Last year" '
         "FROM place_spend_by_service GROUP BY ALL ORDER BY is_synthetic, 1, 4"
     )
+
+
+def validation_report(snap: Snapshot) -> pd.DataFrame | None:
+    """Every input row a feed contract set aside: file, row, column, value, rule and message;
+    None when the snapshot does not carry the report."""
+    if not snap.has(VALIDATION_REPORT):
+        return None
+    return snap.query(
+        f'SELECT feed, file, "row" AS source_row, "column" AS column_name, value, rule, '
+        f"message, severity FROM {VALIDATION_REPORT} ORDER BY feed, file, source_row"
+    )
+
+
+def data_docs(snap: Snapshot) -> str | None:
+    """The Great Expectations Data Docs inside the snapshot, when a build wrote them."""
+    index = os.path.join(snap.folder, "data_docs", "index.html")
+    return index if os.path.isfile(index) else None

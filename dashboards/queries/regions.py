@@ -7,42 +7,18 @@ import pandas as pd
 
 from dashboards.queries.snapshot import Snapshot
 
-# Used only while the `places` mart does not publish a `region` column. Derived from the
-# reference seeds: the `region` of each place's member areas (dbt_project/seeds/reference/
-# areas.csv via membership.csv). Where the members straddle two regions (East Midlands,
-# Greater Lincolnshire) it is most members' region.
-FALLBACK_REGIONS = {
-    "E47000001": "North West",  # Greater Manchester
-    "E47000002": "Yorkshire and The Humber",  # South Yorkshire
-    "E47000003": "Yorkshire and The Humber",  # West Yorkshire
-    "E47000004": "North West",  # Liverpool City Region
-    "E47000006": "North East",  # Tees Valley
-    "E47000007": "West Midlands",  # West Midlands
-    "E47000008": "East of England",  # Cambridgeshire and Peterborough
-    "E47000009": "South West",  # West of England
-    "E47000010": "North East",  # North East (2014-2024)
-    "E47000011": "North East",  # North of Tyne
-    "E47000012": "Yorkshire and The Humber",  # York and North Yorkshire
-    "E47000013": "East Midlands",  # East Midlands (18 of 19 members)
-    "E47000014": "North East",  # North East
-    "E47000015": "South West",  # Devon and Torbay
-    "E47000016": "Yorkshire and The Humber",  # Hull and East Yorkshire
-    "E47000017": "East Midlands",  # Greater Lincolnshire (7 of 10 members)
-    "E47000018": "North West",  # Lancashire
-}
-
 
 def place_region(snap: Snapshot, place_code: str) -> str | None:
-    """The place's English region: `places.region` where the snapshot publishes it, else the
-    fallback list."""
-    if "region" in snap.columns("places"):
-        frame = snap.query(
-            "SELECT ANY_VALUE(region) AS region FROM places WHERE place_code = ?",
-            (place_code,),
-        )
-        region = frame["region"].iloc[0] if len(frame) else None
-        return None if pd.isna(region) else str(region)
-    return FALLBACK_REGIONS.get(place_code)
+    """The place's English region (`places.region`: the region most of its member areas are
+    in); None when the snapshot does not say."""
+    if "region" not in snap.columns("places"):
+        return None
+    frame = snap.query(
+        "SELECT ANY_VALUE(region) AS region FROM places WHERE place_code = ?",
+        (place_code,),
+    )
+    region = frame["region"].iloc[0] if len(frame) else None
+    return None if pd.isna(region) else str(region)
 
 
 def region_spend_by_function(snap: Snapshot, region: str) -> pd.DataFrame:

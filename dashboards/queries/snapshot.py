@@ -21,6 +21,7 @@ import streamlit as st
 
 PUBLISHED = "published"
 MANIFEST = "manifest.json"
+VALIDATION_REPORT = "validation_report"
 
 
 class NoSnapshot(Exception):
@@ -65,6 +66,10 @@ def current_snapshot(warehouse: str | Path) -> Snapshot:
             marts[name] = file_name
     if not marts:
         raise NoSnapshot(f"{folder} holds no published marts")
+    # The rows the feed contracts set aside: not a mart, but read the same way.
+    report = os.path.basename(str((manifest.get("validation_report") or {}).get("file") or ""))
+    if report and os.path.isfile(os.path.join(folder, report)):
+        marts[VALIDATION_REPORT] = report
     return Snapshot(folder, str(manifest["run_id"]), manifest, marts)
 
 

@@ -63,7 +63,7 @@ def _sorted(frame: pd.DataFrame, sort: str, per_head: bool) -> pd.DataFrame:
 
 
 def _roi_chart(snap, place: str, names: dict) -> None:
-    st.subheader("Spread of returns")
+    st.header("Spread of returns")
     st.caption(
         "Each dot is one intervention's financial ROI: present value of fiscal savings per £1 "
         "of cost. Right of the line at £1, it saves more than it costs."
@@ -107,7 +107,7 @@ def render(page: Page) -> None:
     label = "per head" if per_head else "in total"
     prices = "cash" if basis == "nominal" else f"real terms, {base} prices"
 
-    st.subheader("All places")
+    st.header("All places")
     st.caption(
         f"Pot in {year} ({prices}); prevention figures are present values over each "
         f"appraisal ({base} prices); money {label}. Click a column header to sort."
@@ -116,7 +116,7 @@ def render(page: Page) -> None:
 
     pot_col, savings_col = st.columns(2)
     with pot_col:
-        st.subheader(f"Pooled pot {label}, {year}")
+        st.header(f"Pooled pot {label}, {year}")
         st.caption(f"£, {prices}; {names[place]} highlighted.")
         pot = f"pot_gbp_{basis}{suffix}"
         pots = frame[["place_code", "place_name", pot]]
@@ -127,7 +127,7 @@ def render(page: Page) -> None:
             f"compare_pots_{year}_{basis}{suffix}",
         )
     with savings_col:
-        st.subheader(f"Prevention savings {label}")
+        st.header(f"Prevention savings {label}")
         if f"pv_fiscal_gbp{suffix}" not in frame:
             st.info("Prevention savings are not published in this snapshot yet.")
         else:
@@ -145,16 +145,22 @@ def render(page: Page) -> None:
             _roi_chart(snap, place, names)
     with checks_col:
         if snap.has("settlement_checks"):
-            st.subheader("Settlement checks")
-            st.caption("Checks on every settlement of each place, all years.")
-            counts = frame[["place_code", "place_name", "checks_passed", "checks_warned",
-                            "checks_failed"]].dropna(subset=["checks_passed"])  # fmt: skip
-            long = counts.melt(["place_code", "place_name"], var_name="status", value_name="checks")
-            long["status"] = long["status"].map(
-                {"checks_passed": "pass", "checks_warned": "warn", "checks_failed": "fail"}
+            st.header("Settlement checks, place by place")
+            st.caption(
+                "How many of the checks each place fails and warns on (all years): the Data "
+                "quality page has the place x check grid and every warning with its detail."
             )
+            counts = frame[["place_code", "place_name", "checks_failed", "checks_warned"]]
+            counts = counts.dropna(subset=["checks_failed"]).sort_values(
+                ["checks_failed", "checks_warned"], ascending=False
+            )
+            long = counts.melt(["place_code", "place_name"], var_name="status", value_name="checks")
+            long["status"] = long["status"].map({"checks_warned": "warn", "checks_failed": "fail"})
             tables.chart_with_table(
-                charts.status_bars(long), tables.shown(long, snap), "compare_checks"
+                charts.status_bars(long),
+                tables.shown(counts, snap),
+                "compare_checks",
+                summary="Bar chart of how many checks each place fails and warns on.",
             )
 
 

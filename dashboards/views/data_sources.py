@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboards.components import evidence, maps, tables
+from dashboards.components import charts, checks, evidence, maps, tables
 from dashboards.components.page import Page, run_page
 from dashboards.queries import provenance, settlement_checks
+from dashboards.queries.labels import readable
 
 SOURCES_DOC = Path(__file__).resolve().parents[2] / "DATA_SOURCES.md"
 
@@ -48,6 +49,58 @@ def _source_line(row: tuple) -> str:
     return f"- **{what[:1].upper()}{what[1:]}**: {licence}. Use: {use}. Files: `{files}`."
 
 
+def _problems(page: Page) -> None:
+    """Every warning and failure with its detail, and the place x check grid."""
+    snap = page.snap
+    st.header("Settlement checks: every warning and failure")
+    if not snap.has("settlement_checks"):
+        st.info("`settlement_checks` is not published in this snapshot.")
+        return
+    frame = settlement_checks.problems(snap)
+    page.flag_synthetic(frame)
+    if frame.empty:
+        st.success("Every settlement check passes.", icon=":material/check_circle:")
+    else:
+        st.caption("Failures first, then warnings; filter by status or check. docs/checks.md "
+                   "says what each check proves and how it fails.")  # fmt: skip
+        shown = checks.filtered_checks(frame, "data_problems")
+        tables.table(checks.readable_checks(shown, snap), "settlement_check_problems")
+    st.header("Every place against every check")
+    grid = settlement_checks.status_grid(snap)
+    grid["check_name"] = grid["check"].map(lambda c: readable("check", c))
+    grid["cell_text"] = [
+        readable("status", s) if not n else f"{readable('status', s)} ({n})"
+        for s, n in zip(grid["status"], grid["problems"], strict=True)
+    ]
+    st.caption(
+        "The worst status of each check's rows about the place, all years; in brackets, "
+        "how many rows warn or fail."
+    )
+    table = grid[["place_name", "check_name", "status", "problems", "checks"]].rename(
+        columns={"check_name": "check"}
+    )
+    table["status"] = table["status"].map(lambda s: readable("status", s))
+    tables.chart_with_table(
+        charts.status_grid(grid),
+        tables.shown(table, snap),
+        "settlement_check_grid",
+        summary="Grid of places against settlement checks, each cell showing the worst status.",
+    )
+
+
+def _validation_report(snap) -> None:
+    st.header("Validation report: rows set aside")
+    report = provenance.validation_report(snap)
+    if report is None:
+        st.info("This snapshot does not carry the validation report (built before it was added).")
+    elif report.empty:
+        st.success("No input row was set aside: every row passed its feed's contract.",
+                   icon=":material/check_circle:")  # fmt: skip
+    else:
+        st.caption("Each row a feed contract set aside: file, row, column, value and the rule.")
+        tables.table(tables.shown(report, snap), "validation_report")
+
+
 def render(page: Page) -> None:
     snap = page.snap
     manifest = snap.manifest
@@ -70,10 +123,10 @@ def render(page: Page) -> None:
 
     evidence.national_button(snap)
 
-    st.subheader("Data quality audit")
+    st.header("Data quality audit")
     evidence.data_quality(snap)
 
-    st.subheader("Input files")
+    st.header("Input files")
     st.caption("Every file the build read, with its SHA-256 and what happened to its rows.")
     tables.table(tables.shown(provenance.inputs(snap), snap), "inputs")
 
@@ -86,23 +139,19 @@ def render(page: Page) -> None:
             icon=":material/warning:",
         )
 
-    st.subheader("Validation results")
-    if snap.has("settlement_checks"):
-        st.caption("Settlement checks across every place and year, by check and status.")
-        tables.table(tables.shown(settlement_checks.check_results(snap), snap), "check_results")
-    else:
-        st.info("`settlement_checks` is not published in this snapshot.")
+    _problems(page)
+    _validation_report(snap)
 
-    st.subheader("Published marts")
+    st.header("Published marts")
     tables.table(tables.shown(provenance.mart_rows(snap), snap), "marts")
 
     if "data_provenance" in snap.columns("place_spend_by_service"):
-        st.subheader("Spending by service: which figures are real")
+        st.header("Spending by service: which figures are real")
         st.caption("Revenue outturn in `place_spend_by_service`, by place, source and years.")
         spend = provenance.spend_by_service_sources(snap)
         tables.table(tables.shown(spend, snap), "spend_by_service_sources")
 
-    st.subheader("Data sources and licences")
+    st.header("Data sources and licences")
     st.caption(maps.BOUNDARIES_CREDIT)
     if SOURCES_DOC.is_file():
         before, sources, after = _sources(SOURCES_DOC.read_text(encoding="utf-8"))

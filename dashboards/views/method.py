@@ -1,6 +1,7 @@
 """Method: how prevention savings are worked out, in plain words, with the parameters in
 force in the published snapshot."""
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -59,7 +60,7 @@ MEASURES = """
 
 
 def _optimism_bias(snap) -> None:
-    st.subheader("Optimism bias by confidence grade")
+    st.header("Optimism bias by confidence grade")
     table = prevention.optimism_bias(snap)
     if table is not None:
         st.caption("The corrections this snapshot was built with.")
@@ -103,13 +104,13 @@ def render(page: Page) -> None:
         border=True,
     )
 
-    st.subheader("How prevention savings are worked out")
+    st.header("How prevention savings are worked out")
     st.markdown(STEPS.format(base=base, rate=f"{rate * 100:.1f}%"))
-    st.subheader("What the headline figures mean")
+    st.header("What the headline figures mean")
     st.markdown(MEASURES)
     _optimism_bias(snap)
 
-    st.subheader("Money and years")
+    st.header("Money and years")
     st.markdown(
         f"Real-terms figures are in {base} prices, using HM Treasury's GDP deflators. "
         "Financial years run from April to March and are written 2025-26. A pooled pot is the "
@@ -117,7 +118,9 @@ def render(page: Page) -> None:
     )
     if METHOD_DOC.is_file():
         with st.expander("The full method (docs/method.md)"):
-            st.markdown(METHOD_DOC.read_text(encoding="utf-8"))
+            # Its headings one level down, so the page keeps one h1 (screen readers).
+            text = METHOD_DOC.read_text(encoding="utf-8")
+            st.markdown(re.sub(r"(?m)^(#{1,5}) ", r"#\1 ", text))
     else:
         st.caption("The full method will be in `docs/method.md` in the repository.")
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards.components import charts, evidence, filters, tables
+from dashboards.components import charts, checks, evidence, filters, tables
 from dashboards.components.page import Page, no_places, run_page
 from dashboards.formatting import (
     format_gbp,
@@ -12,6 +12,7 @@ from dashboards.formatting import (
     format_share,
 )
 from dashboards.queries import budget, regions, settlement_checks
+from dashboards.queries.labels import readable
 
 GROUPS = {"pillar": "Pillar", "department": "Department"}
 COLUMNS = {"pillar": "pillar", "department": "department_name"}
@@ -19,7 +20,7 @@ COLUMNS = {"pillar": "pillar", "department": "department_name"}
 
 def _over_the_years(snap, place: str, basis: str, label: str) -> None:
     """The pot by pillar or department in every settlement year, in total or per head."""
-    st.subheader("The pot over the settlement years")
+    st.header("The pot over the settlement years")
     range_col, by_col, head_col = st.columns([3, 2, 2])
     with by_col:
         by = filters.choose(
@@ -80,7 +81,7 @@ def _source_caption(row: pd.Series, base: str) -> str:
 def _regional_spend(page: Page, place: str, name: str) -> None:
     """Real public spending per head in the place's region by function: context for the pot."""
     snap = page.snap
-    st.subheader("Public spending in the region, by function")
+    st.header("Public spending in the region, by function")
     if not snap.has(REGIONAL_SPEND):
         st.info(
             f"`{REGIONAL_SPEND}` is not published yet: it arrives with a later build of the "
@@ -140,6 +141,9 @@ def render(page: Page) -> None:
         year = filters.choose_year(years)
     with basis_col:
         basis = filters.choose_prices(f"{base} prices")
+    gone = filters.not_in_existence(places, place, year)
+    if gone:
+        st.info(gone, icon=":material/history:")
 
     head = budget.pot_headline(snap, place, year)
     share = budget.share_pooled(snap, place, year)
@@ -179,6 +183,8 @@ def render(page: Page) -> None:
         border=True,
     )
 
+    _reconciliation(page, place, names[place], year, contributions)
+
     if contributions.empty:
         st.info(f"{names[place]} has no pooled budget in {year}.")
     else:
@@ -187,7 +193,7 @@ def render(page: Page) -> None:
         stem = f"{place}_{year}_{basis}"
         by_pillar, by_department = st.columns(2)
         with by_pillar:
-            st.subheader("Pot by pillar")
+            st.header("Pot by pillar")
             st.caption(f"£, {label}; resource and capital stacked.")
             frame = budget.pot_by_pillar(snap, place, year)[
                 ["pillar", "budget_type", value, "is_synthetic"]
@@ -196,9 +202,10 @@ def render(page: Page) -> None:
                 charts.stacked_bars(frame, "pillar", "Pillar", value),
                 tables.shown(frame, snap, base),
                 f"pot_by_pillar_{stem}",
+                summary=f"Bar chart of {names[place]}'s pot in {year} by pillar, {label}.",
             )
         with by_department:
-            st.subheader("Pot by department")
+            st.header("Pot by department")
             st.caption(f"£, {label}; resource and capital stacked.")
             frame = budget.pot_by_department(snap, place, year)[
                 ["department", "department_name", "budget_type", value, "is_synthetic"]
@@ -207,26 +214,92 @@ def render(page: Page) -> None:
                 charts.stacked_bars(frame, "department_name", "Department", value),
                 tables.shown(frame, snap, base),
                 f"pot_by_department_{stem}",
+                summary=f"Bar chart of {names[place]}'s pot in {year} by department, {label}.",
             )
 
         _over_the_years(snap, place, basis, label)
-
-        st.subheader("Contributions")
-        st.caption("Each funding line's share that goes into the pot, in cash and real terms.")
-        tables.table(tables.shown(contributions, snap, base), f"contributions_{place}_{year}")
+        _contributions(snap, place, year, contributions)
 
     _regional_spend(page, place, names[place])
+    _checks(snap, place, names[place], year)
 
-    st.subheader("Settlement checks")
-    checks = settlement_checks.settlement_checks_for(snap, place)
-    if checks.empty:
-        st.info(f"No settlement checks are published for {names[place]}.")
+
+def _reconciliation(page: Page, place: str, name: str, year: str, contributions) -> None:
+    st.header("Does the pot match the announced total?")
+    if not page.snap.has("settlement_checks"):
+        st.info("`settlement_checks` is not published yet: the pot cannot be reconciled here.")
         return
-    counts = checks["status"].value_counts()
+    frame = settlement_checks.reconciliation(page.snap, place, year)
+    page.flag_synthetic(frame)
+    pot_types = sorted(set(contributions["budget_type"])) if len(contributions) else []
+    checks.reconciliation_panel(frame, pot_types, name, year)
+
+
+def _contributions(snap, place: str, year: str, contributions: pd.DataFrame) -> None:
+    """Each funding line's contribution, its line total, share and source, and a total row."""
+    st.header("Contributions")
+    st.caption(
+        "Each funding line's allocations to the place and its members (line total), the share "
+        "the settlement pools, what goes into the pot, its share of the pot and where the "
+        "announced total it is reconciled to was published."
+    )
+    frame = contributions.copy()
+    pot = frame["contribution_gbp_nominal"].sum()
+    frame["line_share"] = frame["contribution_gbp_nominal"] / pot if pot else None
+    frame["source"] = _sources(snap, place, year, frame)
+    frame["budget_type"] = frame["budget_type"].map(lambda v: readable("budget_type", v))
+    total = {
+        "settlement_id": "Total",
+        "line_total_gbp_nominal": frame["line_total_gbp_nominal"].sum(),
+        "contribution_gbp_nominal": pot,
+        "contribution_gbp_real": frame["contribution_gbp_real"].sum(),
+        "contribution_per_head_real": frame["contribution_per_head_real"].sum(),
+        "line_share": 1.0 if pot else None,
+        "is_synthetic": bool(frame["is_synthetic"].any()),
+    }
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    columns = ["settlement_id", "pillar", "department", "funding_line", "funding_line_name",
+               "budget_type", "line_total_gbp_nominal", "share", "contribution_gbp_nominal",
+               "line_share", "contribution_gbp_real", "contribution_per_head_real", "source",
+               "is_synthetic"]  # fmt: skip
+    tables.table(
+        tables.shown(frame[columns], snap, snap.price_base_year), f"contributions_{place}_{year}"
+    )
+
+
+def _sources(snap, place: str, year: str, frame: pd.DataFrame) -> list[str | None]:
+    """The publication of the announced total each line is reconciled to: the line's own,
+    else its budget type's, else the settlement's."""
+    if not snap.has("settlement_checks"):
+        return [None] * len(frame)
+    sources = settlement_checks.announced_sources(snap, place, year)
+    known = {}
+    for row in sources.itertuples():
+        if row.source:
+            known[(row.settlement_id, row.funding_line, row.budget_type)] = row.source
+    found = []
+    for row in frame.itertuples():
+        settlement, line, budget_type = row.settlement_id, row.funding_line, row.budget_type
+        keys = [(settlement, line, budget_type), (settlement, line, None),
+                (settlement, None, budget_type), (settlement, None, None)]  # fmt: skip
+        found.append(next((known[k] for k in keys if k in known), None))
+    return found
+
+
+def _checks(snap, place: str, name: str, year: str) -> None:
+    st.header(f"Settlement checks, {year}")
+    if not snap.has("settlement_checks"):
+        st.info("`settlement_checks` is not published in this snapshot.")
+        return
+    frame = settlement_checks.checks_in_year(snap, place, year)
+    if frame.empty:
+        st.info(f"No settlement checks are published for {name} in {year}.")
+        return
+    counts = frame["status"].value_counts()
     failed, warned, passed = (int(counts.get(s, 0)) for s in ("fail", "warn", "pass"))
     summary = (
         f"{passed} passed · {warned} warning{'' if warned == 1 else 's'} · {failed} failed, "
-        "across all years"
+        f"in {year}"
     )
     if failed:
         st.error(summary, icon=":material/error:")
@@ -234,7 +307,8 @@ def render(page: Page) -> None:
         st.warning(summary, icon=":material/warning:")
     else:
         st.success(summary, icon=":material/check_circle:")
-    tables.table(tables.shown(checks, snap), f"settlement_checks_{place}")
+    shown = checks.filtered_checks(frame, "pooled_checks")
+    tables.table(checks.readable_checks(shown, snap), f"settlement_checks_{place}_{year}")
 
 
 run_page("Pooled budget", render)

@@ -14,6 +14,7 @@ from dashboards.formatting import (
     format_share,
 )
 from dashboards.queries import budget, prevention
+from dashboards.queries.labels import readable
 
 ALL = "all"
 
@@ -101,7 +102,7 @@ def _over_time(
 
     left, right = st.columns(2)
     with left:
-        st.subheader("Costs and discounted fiscal savings by year")
+        st.header("Costs and discounted fiscal savings by year")
         st.caption(f"£, {snap.price_base_year} prices, discounted at 3.5% a year.")
         shown = yearly[yearly["financial_year"].isin(years)]
         long = shown.melt("financial_year", present, "series", "pv_gbp")
@@ -112,7 +113,7 @@ def _over_time(
             f"prevention_by_year_{place}_{intervention}",
         )
     with right:
-        st.subheader("Cumulative, with the payback year")
+        st.header("Cumulative, with the payback year")
         cumulative = yearly.copy()
         for column in present:
             cumulative[column] = cumulative[column].cumsum()
@@ -146,7 +147,7 @@ def _over_time(
 def _value_mix(snap, cba: pd.DataFrame, place: str) -> None:
     left, right = st.columns(2)
     with left:
-        st.subheader("Cashable and non-cashable savings")
+        st.header("Cashable and non-cashable savings")
         st.caption("Present value of fiscal savings per intervention, whole appraisal.")
         split = cba[["intervention_id", "name", "pv_cashable_gbp"]].copy()
         split["pv_non_cashable_gbp"] = cba["pv_fiscal_gbp"] - cba["pv_cashable_gbp"]
@@ -168,7 +169,7 @@ def _value_mix(snap, cba: pd.DataFrame, place: str) -> None:
             f"cashable_{place}",
         )  # fmt: skip
     with right:
-        st.subheader("Fiscal, economic and social value")
+        st.header("Fiscal, economic and social value")
         st.caption("Present value per intervention, whole appraisal.")
         long = cba.melt(
             ["intervention_id", "name"],
@@ -188,7 +189,7 @@ def _value_mix(snap, cba: pd.DataFrame, place: str) -> None:
 
 
 def _who_benefits(snap, place: str, name: str) -> None:
-    st.subheader("Who pays and who benefits")
+    st.header("Who pays and who benefits")
     matrix = prevention.agency_matrix(snap, place)
     if matrix.empty:
         st.info(f"No fiscal savings are published for {name}.")
@@ -210,7 +211,7 @@ def _who_benefits(snap, place: str, name: str) -> None:
 
 
 def _retained(snap, place: str, name: str, years: list[str]) -> None:
-    st.subheader("What the place keeps under its gain share")
+    st.header("What the place keeps under its gain share")
     kept = prevention.retained_by_year(snap, place)
     kept = kept[kept["financial_year"].isin(years)]
     if kept.empty:
@@ -240,7 +241,7 @@ def _sensitivity(snap, intervention: str) -> None:
     frame = prevention.sensitivity(snap, intervention)
     if frame.empty:
         return
-    st.subheader("How sure is the net present value?")
+    st.header("How sure is the net present value?")
     switching = frame["switching_deadweight"].dropna()
     st.caption(
         "NPV (all values less costs) with each rate 10 points lower and higher in every "
@@ -252,10 +253,12 @@ def _sensitivity(snap, intervention: str) -> None:
             else "No deadweight between 0 and 100% brings the NPV to zero."
         )
     )
+    frame = frame.assign(varied_rate=frame["varied_rate"].map(lambda r: readable("varied_rate", r)))
     tables.chart_with_table(
         charts.range_bars(frame, "varied_rate", "npv_at_low_gbp", "npv_at_high_gbp", "npv_gbp"),
         tables.shown(frame, snap),
         f"sensitivity_{intervention}",
+        summary="Range bars of the net present value with each rate 10 points lower and higher.",
     )
 
 
@@ -296,7 +299,7 @@ def render(page: Page) -> None:
         "3.5% a year, after deadweight, attribution and optimism bias (see Method)."
     )
 
-    st.subheader("Interventions")
+    st.header("Interventions")
     table = cba.drop(columns=["place_code", "is_synthetic"])
     tables.table(tables.shown(table, snap), f"interventions_{place}")
 

@@ -19,6 +19,7 @@ from orchestration.core.audit import audit_snapshot
 from orchestration.core.data_docs import DATA_DOCS_DIR, INDEX, write_data_docs
 from orchestration.core.dbt_manifest import published_marts
 from orchestration.core.errors import PublishBlocked
+from orchestration.core.load_feeds import ensure_bookkeeping_tables
 from orchestration.core.paths import REPO, WarehouseLayout
 
 SNAPSHOTS_KEPT = 3
@@ -90,6 +91,24 @@ def input_accounting(con: duckdb.DuckDBPyConnection) -> list[dict]:
     return frame.to_dict("records")
 
 
+VALIDATION_REPORT = "validation_report.parquet"
+
+
+def export_validation_report(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
+    """Every row a feed contract set aside (file, row, column, value, rule, message), so the
+    dashboard can show what was left out and why."""
+    ensure_bookkeeping_tables(con)
+    target = folder / VALIDATION_REPORT
+    con.execute(
+        "copy (select feed, source_file as file, source_row as row, column_name as column, "
+        "value, rule, message, severity from raw.quarantine "
+        "order by feed, source_file, source_row, column_name) "
+        f"to {sql_literal(target.as_posix())} (format parquet, compression zstd)"
+    )
+    rows = con.execute("select count(*) from raw.quarantine").fetchone()[0]
+    return {"file": target.name, "rows": rows}
+
+
 def check_summary(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     rows = con.execute("select status, count(*) from marts.settlement_checks group by status")
     counts = dict(rows.fetchall())
@@ -147,6 +166,7 @@ def publish_snapshot(
         "feeds_dir": str(feeds_dir),
         "synthetic_inputs": synthetic_inputs(con),
         "inputs": input_accounting(con),
+        "validation_report": export_validation_report(con, building),
         "marts": export_marts(con, building),
         "columns": column_descriptions(),
         "labels": column_labels(),

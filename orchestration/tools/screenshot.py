@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1400, "height": 1800}
+PHONE = {"width": 390, "height": 844}  # a common phone, portrait
 
 
 def free_port() -> int:
@@ -161,17 +162,19 @@ def fit_to_content(page, minimum: int = 900, maximum: int = 8000) -> None:
             return Math.ceil(Math.max(0, ...bottoms)) + 48;
         }"""
     )
-    size = {"width": VIEWPORT["width"], "height": max(minimum, min(maximum, int(height)))}
+    width = (page.viewport_size or VIEWPORT)["width"]
+    size = {"width": width, "height": max(minimum, min(maximum, int(height)))}
     if size != page.viewport_size:
         page.set_viewport_size(size)
         wait_until_drawn(page)
 
 
 def shoot(page, path: str | Path) -> None:
-    """A screenshot of the whole page as drawn now."""
+    """A screenshot of the whole page as drawn now, at the window's width."""
+    before = dict(page.viewport_size or VIEWPORT)
     fit_to_content(page)
     page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(VIEWPORT)
+    page.set_viewport_size(before)
 
 
 def main(argv: list[str] | None = None) -> int:

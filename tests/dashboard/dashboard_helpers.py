@@ -16,8 +16,10 @@ PREVENTION = "views/prevention_savings.py"
 COMPARE = "views/compare_places.py"
 DATA_PAGE = "views/data_sources.py"
 METHOD = "views/method.py"
+OUTCOMES = "views/outcomes.py"
+GLOSSARY = "views/glossary.py"
 PAGES = [script for script, _, _ in NAVIGATION]
-assert PAGES == [OVERVIEW, POOLED, PREVENTION, COMPARE, DATA_PAGE, METHOD]
+assert PAGES == [OVERVIEW, POOLED, PREVENTION, OUTCOMES, COMPARE, DATA_PAGE, METHOD, GLOSSARY]
 
 
 def run_app(page: str | None = None, **query: str) -> AppTest:

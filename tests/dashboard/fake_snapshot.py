@@ -21,6 +21,8 @@ MONEY = pa.decimal128(18, 2)
 GM, WY, LCR = "E47000001", "E47000003", "E47000004"
 NAMES = {GM: "Greater Manchester", WY: "West Yorkshire", LCR: "Liverpool City Region"}
 POPULATION = {GM: 2_900_000, WY: 2_400_000, LCR: 1_600_000}
+# places.region, as the mart publishes it (most members' region).
+PLACE_REGIONS = {GM: "North West", WY: "Yorkshire and The Humber", LCR: "North West"}
 DEFLATE = {"2024-25": Decimal("1"), "2025-26": Decimal("0.97")}
 
 # (place, year, settlement, pillar, department, line, line name, budget type, cash £)
@@ -106,6 +108,8 @@ def _marts(scale: Decimal, synthetic: bool) -> dict[str, pa.Table]:
             "funding_line": line,
             "funding_line_name": line_name,
             "budget_type": btype,
+            "share": 1.0,
+            "line_total_gbp_nominal": cash,
             "contribution_gbp_nominal": cash,
             "contribution_gbp_real": _real(cash, year),
             "population": POPULATION[place],
@@ -157,14 +161,18 @@ def _marts(scale: Decimal, synthetic: bool) -> dict[str, pa.Table]:
         for place in NAMES
     ]
     checks = [
-        ("pot_reconciles_to_announced_total", "GM-IS-2025", GM, "2025-26", None, "pass",
-         "460750000.50", "460750000.50", "0.00", "Pot equals the announced total."),
+        ("pot_matches_announced_total", "GM-IS-2025", GM, "2025-26", None, "pass",
+         "460750000.50", "460750000.50", "0.00",
+         "pot against the announced total for resource and capital together, every pillar, "
+         "every pooled line; tolerance 1000 pounds; source: Test publication, 1 April 2025"),
         ("line_pooled_at_most_once", "GM-IS-2025", GM, "2025-26", "ASF", "pass",
          None, None, None, "Pooled 100% across settlements."),
-        ("pooled_line_has_allocations", "GM-IS-2025", GM, "2026-27", "CTS", "warn",
+        ("member_receives_pooled_line", "GM-IS-2025", GM, "2026-27", "CTS", "warn",
          None, None, None, "No allocation published for 2026-27 yet."),
-        ("pot_reconciles_to_announced_total", "WY-IS-2025", WY, "2025-26", None, "fail",
-         "190000000.00", "188000000.00", "-2000000.00", "Pot is £2.0m short."),
+        ("pot_matches_announced_total", "WY-IS-2025", WY, "2025-26", None, "fail",
+         "190000000.00", "188000000.00", "-2000000.00",
+         "pot against the announced total for resource and capital together, every pillar, "
+         "every pooled line; tolerance 1000 pounds; source: Test publication, 2 April 2025"),
     ]  # fmt: skip
     check_rows = [
         dict(
@@ -183,7 +191,11 @@ def _marts(scale: Decimal, synthetic: bool) -> dict[str, pa.Table]:
                 ],
                 (*c[:6], *(None if v is None else Decimal(v) for v in c[6:9]), c[9]),
                 strict=True,
-            )
+            ),
+            severity="fail",
+            budget_type=None,
+            area_code=None,
+            is_synthetic=synthetic,
         )
         for c in checks
     ]
@@ -247,7 +259,8 @@ def _marts(scale: Decimal, synthetic: bool) -> dict[str, pa.Table]:
             schema(
                 settlement_id=text, place_code=text, place_name=text, financial_year=text,
                 financial_year_start=year_int, pillar=text, department=text, funding_line=text,
-                funding_line_name=text, budget_type=text, contribution_gbp_nominal=MONEY,
+                funding_line_name=text, budget_type=text, share=pa.float64(),
+                line_total_gbp_nominal=MONEY, contribution_gbp_nominal=MONEY,
                 contribution_gbp_real=MONEY, population=count, contribution_per_head_real=MONEY,
                 is_synthetic=flag,
             ),
@@ -264,9 +277,10 @@ def _marts(scale: Decimal, synthetic: bool) -> dict[str, pa.Table]:
         "settlement_checks": _table(
             check_rows,
             schema(
-                check=text, settlement_id=text, place_code=text, financial_year=text,
-                funding_line=text, status=text, expected_gbp=MONEY, actual_gbp=MONEY,
-                difference_gbp=MONEY, detail=text,
+                check=text, severity=text, settlement_id=text, place_code=text,
+                financial_year=text, funding_line=text, budget_type=text, area_code=text,
+                status=text, expected_gbp=MONEY, actual_gbp=MONEY, difference_gbp=MONEY,
+                detail=text, is_synthetic=flag,
             ),
         ),
         "region_spend_by_function": _table(
@@ -300,18 +314,25 @@ REGIONAL_MARTS = ("region_spend_by_function",)
 PUBLISHED_MARTS = CORE_MARTS + PREVENTION_MARTS + REGIONAL_MARTS
 
 
-def yml_descriptions(mart: str, columns: list[str]) -> dict[str, str]:
-    """The description of each of these columns in the mart's dbt yml (described ones only)."""
+def yml_columns(mart: str, columns: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The description and the `meta.label` of each of these columns in the mart's dbt yml
+    (the described and labelled ones only), as the publish step reads them."""
     path = MARTS_YML / f"{mart}.yml"
     if not path.is_file():
-        return {}
-    described = {}
+        return {}, {}
+    described, labelled = {}, {}
     for model in yaml.safe_load(path.read_text(encoding="utf-8")).get("models") or []:
         if model.get("name") == mart:
             for column in model.get("columns") or []:
-                if column.get("name") in columns and column.get("description"):
-                    described[column["name"]] = str(column["description"]).strip()
-    return described
+                name = column.get("name")
+                if name not in columns:
+                    continue
+                if column.get("description"):
+                    described[name] = str(column["description"]).strip()
+                label = ((column.get("config") or {}).get("meta") or {}).get("label")
+                if label:
+                    labelled[name] = str(label)
+    return described, labelled
 
 
 def write_snapshot(
@@ -322,11 +343,12 @@ def write_snapshot(
     synthetic: bool = True,
     marts: tuple[str, ...] | None = None,
     labels: dict[str, dict[str, str]] | None = None,
-    regions: dict[str, str] | None = None,
+    regions: dict[str, str] | None = PLACE_REGIONS,
 ) -> Path:
     """Publish a fake snapshot under `warehouse` and point `published` at it (atomically).
-    `labels` ({mart: {column: header}}) goes into the manifest as the publish step would write
-    the columns' `meta.label`; `regions` ({place: region}) adds `places.region`."""
+    The manifest's `labels` are the columns' `meta.label` from the ymls, as the publish step
+    writes them, with `labels` ({mart: {column: header}}) laid over them; `regions`
+    ({place: region}) is `places.region` (None: a snapshot from before the mart had it)."""
     folder = warehouse / "snapshots" / run_id
     folder.mkdir(parents=True)
     tables = _marts(Decimal(scale), synthetic)
@@ -335,13 +357,13 @@ def write_snapshot(
         tables["places"] = tables["places"].append_column(
             "region", pa.array([regions.get(c) for c in codes], pa.string())
         )
-    listed, columns = {}, {}
+    listed, columns, yml_labels = {}, {}, {}
     for name, table in tables.items():
         if name not in (PUBLISHED_MARTS if marts is None else marts):
             continue
         pq.write_table(table, folder / f"{name}.parquet")
         listed[name] = {"file": f"{name}.parquet", "rows": table.num_rows}
-        columns[name] = yml_descriptions(name, table.column_names)
+        columns[name], yml_labels[name] = yml_columns(name, table.column_names)
     manifest = {
         "run_id": run_id,
         "published_at": "2025-11-21T22:33:00+00:00",
@@ -361,9 +383,10 @@ def write_snapshot(
         "marts": listed,
         "checks": {"passed": 2, "warned": 1, "failed": 1},
         "columns": columns,
+        "labels": yml_labels,
     }
-    if labels is not None:
-        manifest["labels"] = labels
+    for mart, overrides in (labels or {}).items():
+        manifest["labels"].setdefault(mart, {}).update(overrides)
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     link = warehouse / f".published-{run_id}"
     link.symlink_to(Path("snapshots") / run_id)

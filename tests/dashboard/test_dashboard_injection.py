@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from dashboard_helpers import PAGES, assert_clean, run_app
 
-QUERY_PARAMETERS = ["place", "year", "years", "prices", "per_head", "intervention", "by", "sort"]
+QUERY_PARAMETERS = [
+    "place", "year", "years", "prices", "per_head", "intervention", "by", "sort", "indicator",
+]  # fmt: skip
 HOSTILE = [
     "E47000001'; drop table pooled_budget; --",
     "' OR '1'='1",

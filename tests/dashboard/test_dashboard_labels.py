@@ -12,7 +12,9 @@ from fake_snapshot import GM, WY, write_snapshot
 
 from dashboards.components.tables import _column_config, shown
 from dashboards.queries import regions
+from dashboards.queries.labels import FALLBACK_LABELS
 from dashboards.queries.snapshot import current_snapshot
+from orchestration.core.dbt_manifest import ensure_dbt_manifest, published_marts
 
 INTO_THE_POT = "Into the pot, cash (£)"
 
@@ -21,17 +23,34 @@ def test_headers_come_from_the_manifest_then_the_fallback_then_the_name(tmp_path
     write_snapshot(tmp_path, labels={"pooled_budget": {"contribution_gbp_nominal": INTO_THE_POT}})
     snap = current_snapshot(tmp_path)
     frame = pd.DataFrame(
-        columns=["contribution_gbp_nominal", "funding_line_name", "member_areas_ever",
-                 "amount_gbp_nominal", "pot_gbp_real", "pv_costs_gbp_per_head"]
+        columns=["contribution_gbp_nominal", "funding_line_name", "lines_ever",
+                 "other_gbp_nominal", "pot_gbp_real", "pv_costs_gbp_per_head"]
     )  # fmt: skip
     assert list(shown(frame, snap, "2024-25").columns) == [
-        INTO_THE_POT,
-        "Funding line",
-        "Member areas ever",
-        "Amount nominal (£)",
-        "Pot, real, 2024-25 prices (£)",
+        INTO_THE_POT,  # the manifest
+        "Funding line",  # the yml's meta.label, as published
+        "Lines ever",  # the name
+        "Other nominal (£)",
+        "Pot, real, 2024-25 prices (£)",  # the fallback list (a derived column)
         "PV costs per head (£)",
     ]
+
+
+def test_every_published_mart_column_has_a_label() -> None:
+    ensure_dbt_manifest()
+    unlabelled = [
+        f"{mart.name}.{column}"
+        for mart in published_marts()
+        for column in mart.columns
+        if not mart.labels.get(column, "").strip()
+    ]
+    assert unlabelled == []
+
+
+def test_the_fallback_list_holds_only_columns_no_mart_publishes() -> None:
+    ensure_dbt_manifest()
+    published = {column for mart in published_marts() for column in mart.columns}
+    assert sorted(published & set(FALLBACK_LABELS)) == []
 
 
 def test_yml_descriptions_become_the_headers_tooltips(warehouse: Path) -> None:
@@ -49,7 +68,9 @@ def test_a_page_shows_the_manifest_header(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("WHOLEPLACE_WAREHOUSE", str(tmp_path))
     at = run_app(POOLED)
     assert_clean(at)
-    assert len(table(at, INTO_THE_POT)) == 4
+    contributions = table(at, INTO_THE_POT)
+    assert len(contributions) == 4 + 1  # four lines and the total
+    assert contributions["Settlement"].iloc[-1] == "Total"
 
 
 def test_region_comes_from_the_places_mart_when_it_has_one(tmp_path: Path) -> None:
@@ -59,6 +80,13 @@ def test_region_comes_from_the_places_mart_when_it_has_one(tmp_path: Path) -> No
     assert regions.place_region(snap, WY) is None  # published, but empty: no guessing
 
 
-def test_region_falls_back_while_the_places_mart_has_none(warehouse: Path) -> None:
-    snap = current_snapshot(warehouse)
+def test_region_is_most_members_region_in_the_places_mart(demo_warehouse: Path) -> None:
+    snap = current_snapshot(demo_warehouse)
     assert regions.place_region(snap, GM) == "North West"
+    assert regions.place_region(snap, "E47000013") == "East Midlands"  # 18 of 19 members
+    assert regions.place_region(snap, "E47000017") == "East Midlands"  # 7 of 10 members
+
+
+def test_no_region_when_the_places_mart_has_none(tmp_path: Path) -> None:
+    write_snapshot(tmp_path, regions=None)
+    assert regions.place_region(current_snapshot(tmp_path), GM) is None

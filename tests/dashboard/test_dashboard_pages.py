@@ -72,7 +72,7 @@ def test_overview_cards_equal_the_parquet(warehouse: Path, place: str) -> None:
     sums = prevention_totals(warehouse, place)
     assert metric(at, "Pot (cash)") == format_gbp_short(expected_pot(warehouse, place, "2025-26"))
     assert metric(at, "Share pooled") == format_share(pooled / total)
-    assert metric(at, "PV of net savings") == format_gbp_short(
+    assert metric(at, "Net savings (PV)") == format_gbp_short(
         sums["pv_fiscal_gbp"] - sums["pv_costs_gbp"]
     )
     assert metric(at, "Financial ROI") == format_per_head(
@@ -81,33 +81,51 @@ def test_overview_cards_equal_the_parquet(warehouse: Path, place: str) -> None:
     assert metric(at, "Retained by place") == format_gbp_short(sums["retained"])
 
 
-def test_overview_map_and_ranking_show_savings_per_head(warehouse: Path) -> None:
+def _net_savings(warehouse: Path, place: str) -> tuple[float, float]:
+    """A place's PV net fiscal savings (fiscal savings less costs) and its population."""
+    net = parquet(
+        warehouse,
+        "SELECT SUM(pv_fiscal_gbp) - SUM(pv_costs_gbp) FROM intervention_cba WHERE place_code = ?",
+        place,
+    )
+    people = parquet(
+        warehouse,
+        "SELECT MAX(population) FROM whole_place_budget "
+        "WHERE place_code = ? AND financial_year = '2025-26'",
+        place,
+    )
+    return net, people
+
+
+def test_overview_map_bars_and_card_show_one_measure(warehouse: Path) -> None:
     at = run_app(OVERVIEW)
     assert_clean(at)
     mapped = table(at, "Population").set_index("Place code")
+    per_head = {}
     for place in (GM, WY):
-        fiscal = parquet(
-            warehouse, "SELECT SUM(pv_fiscal_gbp) FROM intervention_cba WHERE place_code = ?", place
-        )
-        people = parquet(
-            warehouse,
-            "SELECT MAX(population) FROM whole_place_budget "
-            "WHERE place_code = ? AND financial_year = '2025-26'",
-            place,
-        )
-        assert mapped.loc[place, "PV fiscal savings per head (£)"] == pytest.approx(fiscal / people)
+        net, people = _net_savings(warehouse, place)
+        per_head[place] = net / people
+        assert mapped.loc[place, "PV net savings per head (£)"] == pytest.approx(net / people)
     assert LCR not in mapped.index  # no interventions there
+    card = next(m for m in at.metric if m.label == "Net savings (PV)")
+    assert format_per_head(per_head[GM]) in str(card.proto.delta)  # the map's figure
     ranked = next(d.value for d in at.dataframe if "Population" not in d.value)
-    assert ranked["Place code"].tolist() == [GM, WY]  # largest first
+    largest_first = sorted(per_head, key=per_head.get, reverse=True)
+    assert ranked["Place code"].tolist() == [*largest_first, ""]
+    average = ranked[ranked["Place"] == "All places (average)"].iloc[0]
+    nets = [_net_savings(warehouse, p) for p in (GM, WY)]
+    assert average["PV net savings per head (£)"] == pytest.approx(
+        sum(n for n, _ in nets) / sum(p for _, p in nets)
+    )
 
 
 def test_overview_totals_rank_places_by_total(warehouse: Path) -> None:
     at = run_app(OVERVIEW, per_head="no")
     assert_clean(at)
-    ranked = next(d.value for d in at.dataframe if "PV fiscal savings (£)" in d.value)
-    assert ranked["PV fiscal savings (£)"].iloc[0] == pytest.approx(
-        parquet(warehouse, "SELECT SUM(pv_fiscal_gbp) FROM intervention_cba WHERE place_code=?", GM)
-    )
+    ranked = next(d.value for d in at.dataframe if "PV net savings (£)" in d.value)
+    nets = [_net_savings(warehouse, p)[0] for p in (GM, WY)]
+    assert ranked["PV net savings (£)"].iloc[0] == pytest.approx(max(nets))
+    assert ranked["PV net savings (£)"].iloc[-1] == pytest.approx(sum(nets) / 2)  # the average
 
 
 def test_overview_without_prevention_shades_by_pot(
@@ -118,7 +136,7 @@ def test_overview_without_prevention_shades_by_pot(
     at = run_app(OVERVIEW)
     assert_clean(at)
     assert any("not published" in i.value and "pooled pot per head" in i.value for i in at.info)
-    assert metric(at, "PV of net savings") == "n/a"
+    assert metric(at, "Net savings (PV)") == "n/a"
     assert metric(at, "Pot (cash)") == format_gbp_short(expected_pot(tmp_path, GM, "2025-26"))
     mapped = table(at, "Population").set_index("Place code")
     per_head = mapped.filter(like="per head").iloc[:, 0]
@@ -220,7 +238,7 @@ def test_prevention_who_pays_who_benefits_and_retained(warehouse: Path) -> None:
 def test_prevention_year_range_in_the_link(warehouse: Path) -> None:
     at = run_app(PREVENTION, years="2025-26..2026-27")
     assert_clean(at)
-    assert at.select_slider(key="filter_years").value == ("2025-26", "2026-27")
+    assert at.select_slider(key="filter_prevention_savings_years").value == ("2025-26", "2026-27")
     kept = table(at, "Retained by place (£)")
     assert kept["Financial year"].tolist() == ["2025-26", "2026-27"]
     assert at.query_params["years"] in ("2025-26..2026-27", ["2025-26..2026-27"])
@@ -230,14 +248,14 @@ def test_prevention_year_range_in_the_link(warehouse: Path) -> None:
 def test_prevention_bad_year_range_falls_back(warehouse: Path, years: str) -> None:
     at = run_app(PREVENTION, years=years)
     assert_clean(at)
-    assert at.select_slider(key="filter_years").value == ("2024-25", "2027-28")
+    assert at.select_slider(key="filter_prevention_savings_years").value == ("2024-25", "2027-28")
     assert any("not in this snapshot" in i.value for i in at.info)
 
 
 def test_prevention_unknown_intervention_falls_back_to_all(warehouse: Path) -> None:
     at = run_app(PREVENTION, intervention="WY-ES1")  # West Yorkshire's, not Greater Manchester's
     assert_clean(at)
-    assert at.selectbox(key="filter_intervention").value == "all"
+    assert at.selectbox(key="filter_prevention_savings_intervention").value == "all"
     assert any("not in this snapshot" in i.value for i in at.info)
 
 
@@ -288,7 +306,7 @@ def test_pot_over_the_years_by_department_per_head_real(warehouse: Path) -> None
 def test_compare_places_table_equals_the_parquet(warehouse: Path) -> None:
     at = run_app(COMPARE)
     assert_clean(at)
-    places = table(at, "Checks failed").set_index("Place code")
+    places = table(at, "Checks failing").set_index("Place code")
     assert len(places) == 3
     pot = expected_pot(warehouse, GM, "2025-26")
     assert places.loc[GM, "Pot, cash per head (£)"] == pytest.approx(pot / 2_900_000)
@@ -299,7 +317,7 @@ def test_compare_places_table_equals_the_parquet(warehouse: Path) -> None:
     assert places.loc[GM, "Financial ROI (£ per £1)"] == pytest.approx(
         sums["pv_fiscal_gbp"] / sums["pv_costs_gbp"]
     )
-    assert places.loc[WY, "Checks failed"] == 1
+    assert places.loc[WY, "Checks failing"] == 1
     # Sorted by pot per head, largest first, by default.
     assert places.index.tolist()[:2] == [GM, WY]
 
@@ -307,7 +325,7 @@ def test_compare_places_table_equals_the_parquet(warehouse: Path) -> None:
 def test_compare_places_totals_real_terms_sorted_by_checks(warehouse: Path) -> None:
     at = run_app(COMPARE, per_head="no", prices="real", sort="checks")
     assert_clean(at)
-    places = table(at, "Checks failed")
+    places = table(at, "Checks failing")
     assert places["Place code"].iloc[0] == WY  # the only failing check
     column = "Pot, real, 2024-25 prices (£)"
     gm = places.set_index("Place code").loc[GM, column]
@@ -350,9 +368,11 @@ def test_method_reads_parameters_from_the_manifest(
 def test_data_quality_page_lists_checks_and_sources(warehouse: Path) -> None:
     at = run_app(DATA_PAGE)
     assert_clean(at)
-    results = table(at, "Check")
-    assert results["Rows"].sum() == 4
-    assert results["Status"].iloc[0] == "fail"  # failures first
+    problems = table(at, "Detail")  # every warning and failure, failures first
+    assert problems["Status"].tolist() == [["Fail"], ["Warning"]]
+    assert problems["Place"].tolist() == ["West Yorkshire", "Greater Manchester"]
+    grid = table(at, "Rows warning or failing")
+    assert grid["Checks"].sum() == 4  # every check row, counted once in the place x check grid
     assert any("Crown copyright" in c.value for c in at.caption)
     assert any("Open Government Licence" in m.value for m in at.markdown)
 
@@ -374,6 +394,6 @@ def test_every_page_on_the_demo_build(
         assert metric(at, "Pot (cash)") == format_gbp_short(pot)
         if (demo_warehouse / "published" / "intervention_cba.parquet").exists():
             sums = prevention_totals(demo_warehouse, GM)
-            assert metric(at, "PV of net savings") == format_gbp_short(
+            assert metric(at, "Net savings (PV)") == format_gbp_short(
                 sums["pv_fiscal_gbp"] - sums["pv_costs_gbp"]
             )
