@@ -12,6 +12,9 @@ from orchestration.core.paths import DEMO_FEEDS_DIR, WarehouseLayout
 
 DEFAULT_PRICE_BASE = "2024-25"
 DEFAULT_WAREHOUSE_DIR = Path("warehouse")
+# DuckDB spills to disk beyond this (validation in the engine and dbt alike), so a feed of tens of
+# millions of payments fits an ordinary machine. WHOLEPLACE_DUCKDB_MEMORY_LIMIT changes it.
+DUCKDB_MEMORY_LIMIT = os.environ.get("WHOLEPLACE_DUCKDB_MEMORY_LIMIT", "1GB")
 
 # For `dagster dev` (make dev), which has no command line of ours to pass them on.
 ENVIRONMENT = {
