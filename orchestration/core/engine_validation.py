@@ -499,10 +499,10 @@ def _file_problem(contract, file: str, rule: str, message: str) -> Problem:
     return Problem(contract.name, file, None, None, None, rule, message, "block")
 
 
-def _usable_files(con, contract, feeds_dir, result: EngineResult) -> list[tuple[FeedFile, dict]]:
+def _usable_files(con, contract, feeds_dir, files, result) -> list[tuple[FeedFile, dict]]:
     """Files the engine can read, each with its header renames; the rest are refused, blocked."""
     usable = []
-    for feed_file in feed_files(feeds_dir, contract):
+    for feed_file in files:
         report = FileReport(contract.name, feed_file.display_name, feed_file.sha256, 0)
         result.files.append(report)
         if not feed_file.path.resolve().is_relative_to(feeds_dir.resolve()):
@@ -549,12 +549,15 @@ def validate_in_engine(
     contract: FeedContract,
     feeds_dir: Path,
     context: ValidationContext,
+    files: list[FeedFile] | None = None,
 ) -> EngineResult:
-    """Validate every file of the feed and load it: raw.<table> gets the good rows, raw.quarantine
-    every problem, raw.feed_files the row accounting (read = loaded + set aside)."""
+    """Validate every file of the feed (or just `files`) and load it: raw.<table> gets the good
+    rows, raw.quarantine every problem, raw.feed_files the row accounting (read = loaded + set
+    aside)."""
     contract = with_settings(contract, feeds_dir)
     result = EngineResult(contract)
-    usable = _usable_files(con, contract, feeds_dir, result)
+    files = feed_files(feeds_dir, contract) if files is None else files
+    usable = _usable_files(con, contract, feeds_dir, files, result)
     ensure_bookkeeping_tables(con)
     typed_columns = ", ".join(
         f"cast({quoted(s.name)} as {SQL_TYPES[s.kind]}) as {quoted(s.name)}"
