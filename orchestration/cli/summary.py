@@ -55,10 +55,19 @@ def print_failure(result, layout: WarehouseLayout, log_file: Path | None = None)
         for event in result.all_events:
             if event.event_type_value == "STEP_FAILURE" and not _is_check_stop(event):
                 error = event.step_failure_data.error
-                message = error.message.strip().splitlines()[0] if error else "unknown error"
+                message = _deepest_message(error)
                 print(f"\nA step failed: {event.step_key}: {message}")
     if log_file is not None:
         print(f"\nDagster's and dbt's own messages are in {log_file}")
+
+
+def _deepest_message(error) -> str:
+    """Dagster wraps what went wrong in 'Error occurred while executing op'; the cause says it."""
+    if error is None:
+        return "unknown error"
+    while error.cause is not None:
+        error = error.cause
+    return (error.message.strip().splitlines() or ["unknown error"])[0]
 
 
 def _is_check_stop(event) -> bool:
