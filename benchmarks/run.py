@@ -285,8 +285,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     args.work.mkdir(parents=True, exist_ok=True)
+    results: dict[int, dict[str, list[Measure]]] = {}
+    for size in sizes:  # the table is rewritten after each size, so a long run keeps its part
+        results[size] = run_size(size, args.work, args.repeats)
+        write_results(args.results, list(results), results, {}, args.repeats)
     fixed = fixed_costs(args.work, args.repeats)
-    results = {size: run_size(size, args.work, args.repeats) for size in sizes}
     write_results(args.results, sizes, results, fixed, args.repeats)
     print(args.results.read_text())
     return 0
