@@ -239,3 +239,16 @@ def test_no_files_gives_an_empty_table_not_a_failure(feeds):
     feeds.mkdir()
     result, loaded, _ = run(feeds)
     assert (result.files, loaded, result.blocked) == ([], [], False)
+
+
+def test_wholeplace_toml_can_make_row_problems_block_beyond_the_rows_kept_for_printing(feeds):
+    """Blocking is counted in the engine, not from the first rows handed back to Python."""
+    good = [f"2024-05-01,E08000003,asc,,Acme,Care,10.00,T{n}" for n in range(300)]
+    repeats = good[:250]  # 250 duplicated submissions (warnings) come before the bad row
+    write(feeds, "a.csv", HEADER, *good, *repeats, "2024-05-01,E08000003,asc,,Acme,Care,TBC,X")
+    (feeds / "wholeplace.toml").write_text('[spend_transactions]\nrow_problems = "block"\n')
+    result, _, _ = run(feeds)
+    assert result.blocked
+    assert result.blocking_row_count == 1
+    (feeds / "wholeplace.toml").unlink()
+    assert not run(feeds)[0].blocked

@@ -39,6 +39,7 @@ class EngineResult:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     row_problem_count: int = 0
+    blocking_row_count: int = 0  # counted in the engine: self.problems holds only the first rows
 
     @property
     def blocking_problems(self) -> list[Problem]:
@@ -46,7 +47,7 @@ class EngineResult:
 
     @property
     def blocked(self) -> bool:
-        return bool(self.blocking_problems)
+        return bool(self.blocking_problems) or self.blocking_row_count > 0
 
 
 def sql_text(value: str) -> str:
@@ -623,7 +624,9 @@ def _count(con, result: EngineResult, table: str) -> None:
             report.rows_read, report.rows_loaded, report.rows_quarantined = counts[report.file]
     result.rows_loaded = sum(r.rows_loaded for r in result.files)
     result.rows_quarantined = sum(r.rows_quarantined for r in result.files)
-    (result.row_problem_count,) = con.execute("select count(*) from row_problems").fetchone()
+    result.row_problem_count, result.blocking_row_count = con.execute(
+        "select count(*), count(*) filter (where severity = 'block') from row_problems"
+    ).fetchone()
 
 
 def _warnings(con, contract: FeedContract) -> list[Problem]:

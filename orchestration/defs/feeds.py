@@ -193,19 +193,19 @@ def _chained_warning(years: list[str]) -> Problem:
 
 
 def engine_check_result(result: EngineResult) -> AssetCheckResult:
-    blocking = result.blocking_problems
+    blocking = len(result.blocking_problems) + result.blocking_row_count
     return AssetCheckResult(
         check_name="contract",
-        passed=not blocking,
+        passed=not result.blocked,
         severity=AssetCheckSeverity.ERROR,
-        description=f"{len(blocking)} blocking problem(s), {result.rows_quarantined:,} row(s) "
+        description=f"{blocking} blocking problem(s), {result.rows_quarantined:,} row(s) "
         "set aside (every problem is in raw.quarantine)",
         metadata={
             "problems": MetadataValue.json(
                 [p.as_record() for p in result.problems[:MAX_PROBLEMS_IN_METADATA]]
             ),
             "problem_count": result.row_problem_count,
-            "blocking_count": len(blocking),
+            "blocking_count": blocking,
         },
     )
 
