@@ -317,13 +317,28 @@ def _case_problem(contract: FeedContract, typed: pd.DataFrame, case: dict) -> Pr
 SET_ASIDE_RULES = {"totals_row", "duplicate_submission"}
 
 
-def duplicate_key_problems(contract: FeedContract, typed: pd.DataFrame) -> list[Problem]:
+def _compared_values(contract: FeedContract, typed: pd.DataFrame, text: pd.DataFrame | None):
+    """Each row's values as text for comparing rows; a value that could not be parsed (typed as
+    missing) is compared as written, so two different unreadable amounts never look alike."""
+    values = typed[contract.columns].astype(str)
+    if text is None:
+        return values
+    for column in contract.columns:
+        written = text.loc[typed.index, column].astype(str).str.strip()
+        unparsed = typed[column].isna() & (written != "")
+        values.loc[unparsed, column] = "as written: " + written[unparsed]
+    return values
+
+
+def duplicate_key_problems(
+    contract: FeedContract, typed: pd.DataFrame, text: pd.DataFrame | None = None
+) -> list[Problem]:
     """A repeated key with identical values is a duplicated submission: the repeat is set aside
     with a warning. A repeated key with different values is ambiguous and is rejected."""
     if not contract.key or typed.empty:
         return []
     key = typed[contract.key].astype(str)
-    values = typed[contract.columns].astype(str)
+    values = _compared_values(contract, typed, text)
     problems = []
     first_seen: dict[tuple, object] = {}
     for index in typed.index[key.duplicated(keep=False)]:
@@ -505,7 +520,7 @@ def validate_frames(
     row_problems += schema_problems(contract, typed, context)
     if contract.row_rules is not None:
         row_problems += contract.row_rules(typed, context, contract)
-    row_problems += duplicate_key_problems(contract, typed)
+    row_problems += duplicate_key_problems(contract, typed, text)
     row_problems += years_without_deflator(contract, typed, context)
     row_problems = _dedupe(row_problems) + totals
     bad_rows = {
