@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 WAREHOUSE ?= warehouse
 
-.PHONY: run test install manifest build dashboard dev lint screenshot clean demo-feeds bench
+.PHONY: run test install manifest build dashboard dev lint screenshot clean demo-feeds bench bench-scale
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found). Set PYTHON=/path/to/python3.11"; exit 2; }
@@ -52,6 +52,11 @@ screenshot: build
 
 bench: build
 	$(BIN)/python -m benchmarks.dashboard_render --warehouse $(WAREHOUSE)
+
+# Issue 14: every payment, validated in DuckDB; SIZES=1000000,10000000 to choose the sizes.
+SIZES ?= 1000000,10000000,50000000
+bench-scale: manifest
+	$(BIN)/python -m benchmarks.run --sizes $(SIZES)
 
 clean:
 	rm -rf $(WAREHOUSE) dbt_project/target dbt_project/logs artifacts

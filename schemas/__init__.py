@@ -15,6 +15,7 @@ from schemas import (
     regional_spend,
     settlement_totals,
     settlements,
+    spend_transactions,
 )
 from schemas.common import FeedContract
 
@@ -33,6 +34,7 @@ FEEDS: list[FeedContract] = [
     intervention_benefits.CONTRACT,
     regional_spend.CONTRACT,
     outcomes.CONTRACT,
+    spend_transactions.CONTRACT,
 ]
 
 # inbox/: published files for the adapters (orchestration/defs/inbox.py), not a feed.

@@ -11,6 +11,8 @@ from typing import Literal
 import pandas as pd
 import pandera.pandas as pa
 
+from schemas.engine_rules import EngineRule
+
 Severity = Literal["block", "quarantine", "warn"]
 FieldKind = Literal["text", "code", "financial_year", "money", "number", "integer", "rate", "date"]
 
@@ -94,6 +96,11 @@ class FeedContract:
         None
     )
     table: str = ""
+    # Rules run inside DuckDB as set-based queries (schemas/engine_rules.py). A contract with
+    # engine rules is validated in the engine, never row by row in Python: a feed too large for
+    # pandas (spend_transactions).
+    engine_rules: list[EngineRule] = field(default_factory=list)
+    file_suffixes: tuple[str, ...] = (".csv", ".xlsx")
 
     def __post_init__(self) -> None:
         self.table = self.table or self.name
@@ -101,6 +108,10 @@ class FeedContract:
     @property
     def columns(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    @property
+    def validated_in_engine(self) -> bool:
+        return bool(self.engine_rules)
 
 
 @dataclass

@@ -27,3 +27,10 @@
 {% macro is_synthetic(provenance_column) -%}
     coalesce(lower({{ provenance_column }}) like 'synthetic%', false)
 {%- endmacro %}
+
+{#- The start year of the financial year (April to March) a date falls in: 2026-03-31 -> 2025.
+    Portable: extract(... from ...) is ANSI SQL (DuckDB, Postgres, Spark, Trino). -#}
+{% macro financial_year_start_of_date(date_expression) -%}
+    (extract(year from {{ date_expression }})
+        - case when extract(month from {{ date_expression }}) < 4 then 1 else 0 end)
+{%- endmacro %}

@@ -11,6 +11,32 @@ from orchestration.core.load_feeds import reference_context
 from schemas import contract_named
 from schemas.validate import validate_frames
 
+MAX_PRINTED = 200
+
+
+def _validate_in_engine(contract, feed_file: FeedFile, context) -> int:
+    """A feed validated inside DuckDB (spend_transactions), in a throwaway in-memory database."""
+    import duckdb
+
+    from orchestration.core.engine_validation import validate_in_engine
+
+    with duckdb.connect() as con:
+        result = validate_in_engine(
+            con, contract, feed_file.path.resolve().parent, context, [feed_file]
+        )
+    for problem in result.problems[:MAX_PRINTED]:
+        print(problem)
+    count = result.row_problem_count + len([p for p in result.problems if p.row is None])
+    if result.row_problem_count > MAX_PRINTED:
+        print(f"... the first {MAX_PRINTED} row problems are shown")
+    report = result.files[0]
+    verdict = "INVALID" if count else "VALID"
+    print(
+        f"{verdict}: {feed_file.path} against the {contract.name} contract: {report.rows_read} "
+        f"rows, {report.rows_loaded} good, {count} problem(s)"
+    )
+    return EXIT_BLOCKED if count else EXIT_OK
+
 
 def validate_file(feed: str, file: Path, reference_feeds: Path | None) -> int:
     try:
@@ -21,6 +47,8 @@ def validate_file(feed: str, file: Path, reference_feeds: Path | None) -> int:
         raise UsageError(f"{file} is not a file")
     context, _ = reference_context(reference_feeds or Path("/nonexistent"))
     feed_file = FeedFile(path=file, display_name=file.name)
+    if contract.validated_in_engine:
+        return _validate_in_engine(contract, feed_file, context)
     try:
         text = read_as_text(feed_file)
     except UnreadableFile as error:

@@ -14,6 +14,9 @@ DEFAULT_PRICE_BASE = "2024-25"
 DEFAULT_WAREHOUSE_DIR = Path("warehouse")
 DEFAULT_EXPORT_DIR = Path("exports")  # where `wholeplace export` writes packs and workbooks
 EXPORT_FORMATS = ("xlsx", "csv")  # the first is the default
+# DuckDB spills to disk beyond this (validation in the engine and dbt alike), so a feed of tens of
+# millions of payments fits an ordinary machine. WHOLEPLACE_DUCKDB_MEMORY_LIMIT changes it.
+DUCKDB_MEMORY_LIMIT = os.environ.get("WHOLEPLACE_DUCKDB_MEMORY_LIMIT", "1GB")
 
 # For `dagster dev` (make dev), which has no command line of ours to pass them on.
 ENVIRONMENT = {

@@ -15,6 +15,7 @@ from dagster import (
     asset,
 )
 
+from orchestration.core.engine_validation import EngineResult, configure, validate_in_engine
 from orchestration.core.load_feeds import (
     deflators_for_warehouse,
     feed_context,
@@ -191,4 +192,71 @@ def _chained_warning(years: list[str]) -> Problem:
     )
 
 
-feed_assets = [reference_overrides] + [build_feed_asset(c) for c in FEEDS]
+def engine_check_result(result: EngineResult) -> AssetCheckResult:
+    blocking = len(result.blocking_problems) + result.blocking_row_count
+    return AssetCheckResult(
+        check_name="contract",
+        passed=not result.blocked,
+        severity=AssetCheckSeverity.ERROR,
+        description=f"{blocking} blocking problem(s), {result.rows_quarantined:,} row(s) "
+        "set aside (every problem is in raw.quarantine)",
+        metadata={
+            "problems": MetadataValue.json(
+                [p.as_record() for p in result.problems[:MAX_PROBLEMS_IN_METADATA]]
+            ),
+            "problem_count": result.row_problem_count,
+            "blocking_count": blocking,
+        },
+    )
+
+
+def build_engine_feed_asset(contract: FeedContract):
+    """A feed too large for Python: validated and loaded inside DuckDB (core/engine_validation)."""
+
+    @asset(
+        name=contract.name,
+        key_prefix="raw",
+        group_name=GROUP,
+        description=contract.description,
+        deps=[feed_asset_key("reference_overrides")],
+        check_specs=[
+            AssetCheckSpec(
+                "contract",
+                asset=feed_asset_key(contract.name),
+                blocking=True,
+                description=f"Every row of {contract.folder}/ meets its contract",
+            )
+        ],
+        kinds={"duckdb"},
+    )
+    def feed(context: AssetExecutionContext, settings: WholeplaceSettings):
+        validation_context, _ = reference_context(settings.feeds)
+        with settings.connect() as con:
+            configure(con, settings.layout.work_dir / "spill")
+            result = validate_in_engine(con, contract, settings.feeds, validation_context)
+        rows_read = sum(f.rows_read for f in result.files)
+        say(
+            context,
+            f"{contract.name}: {len(result.files)} file(s), {rows_read:,} rows read, "
+            f"{result.rows_loaded:,} loaded, {result.rows_quarantined:,} set aside "
+            "(validated in DuckDB)",
+        )
+        for number, problem in enumerate(result.problems):
+            context.log.warning(str(problem))
+            if number < MAX_PROBLEMS_PRINTED and problem.severity != "block":
+                say(context, f"  {problem.severity}: {problem}")
+        yield MaterializeResult(
+            metadata={
+                "files": MetadataValue.json([f.__dict__ for f in result.files]),
+                "rows_loaded": result.rows_loaded,
+                "rows_quarantined": result.rows_quarantined,
+            }
+        )
+        yield engine_check_result(result)
+
+    return feed
+
+
+feed_assets = [reference_overrides] + [
+    build_engine_feed_asset(c) if c.validated_in_engine else build_feed_asset(c) for c in FEEDS
+]

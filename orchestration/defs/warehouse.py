@@ -8,6 +8,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.core.paths import DBT_PROJECT_DIR
+from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 
@@ -32,6 +33,7 @@ def dbt_vars(settings: WholeplaceSettings) -> str:
         {
             "duckdb_path": str(settings.layout.database),
             "price_base_year": settings.price_base_year,
+            "duckdb_memory_limit": DUCKDB_MEMORY_LIMIT,
             "reference_overrides": overridden_reference_tables(settings),
         }
     )

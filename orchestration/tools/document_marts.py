@@ -17,7 +17,8 @@ OUTPUT = REPO / "docs" / "feeds_and_marts.md"
 def feed_section() -> list[str]:
     lines = ["## Feeds (input contracts)", ""]
     for contract in FEEDS + REFERENCE_CONTRACTS:
-        where = f"{contract.folder}/{contract.file_name or '*.csv, *.xlsx'}"
+        suffixes = ", ".join("*" + suffix for suffix in contract.file_suffixes)
+        where = f"{contract.folder}/{contract.file_name or suffixes}"
         severity = {"block": "blocks the build", "quarantine": "quarantined"}[contract.row_problems]
         lines += [
             f"### `{contract.name}` ({where})",

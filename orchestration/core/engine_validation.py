@@ -1,0 +1,688 @@
+"""Validate a feed where its rows live: SQL generated from the feed contract runs in DuckDB.
+
+A file is read by DuckDB (`read_csv` with every column as text, or `read_parquet`), each field is
+cleaned and typed with the same tolerances as the row-by-row path (schemas/tolerance.py: `£`,
+thousands separators, negatives in brackets, year forms, stray spaces, case), the contract's
+engine rules (schemas/engine_rules.py) are joins against the reference tables, and duplicates are
+found by grouping. Problems are rows (file, row, column, value, rule, message) written to
+raw.quarantine by DuckDB; good rows go to raw.<feed>. No row passes through pandas or Python:
+only the per-file headers, the counts and the grouped warnings do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from orchestration.core.feed_files import FeedFile
+from orchestration.core.load_feeds import SQL_TYPES, ensure_bookkeeping_tables, with_settings
+from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
+from schemas import geography
+from schemas.common import FeedContract, Field, Problem, ValidationContext
+from schemas.engine_rules import AreaExistedInYear, KnownCode
+from schemas.validate import PARSERS, FileReport, missing_columns, normalise_headers
+
+MAX_ROW_BYTES = 1024**2
+PROBLEMS_KEPT = 200  # row problems returned to Python for printing; all are in raw.quarantine
+CASE_NOTES = {"upper": "codes in lower or mixed case", "lower": "values in upper or mixed case"}
+SET_ASIDE_RULES = ("totals_row", "duplicate_submission")
+
+
+@dataclass
+class EngineResult:
+    contract: FeedContract
+    files: list[FileReport] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # file-level, warnings, first rows
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    row_problem_count: int = 0
+    blocking_row_count: int = 0  # counted in the engine: self.problems holds only the first rows
+
+    @property
+    def blocking_problems(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "block"]
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.blocking_problems) or self.blocking_row_count > 0
+
+
+def sql_text(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def configure(con: duckdb.DuckDBPyConnection, spill_dir: Path) -> None:
+    spill_dir.mkdir(parents=True, exist_ok=True)
+    con.execute(f"set memory_limit = {sql_text(DUCKDB_MEMORY_LIMIT)}")
+    con.execute(f"set temp_directory = {sql_text(str(spill_dir))}")
+    con.execute("set preserve_insertion_order = true")  # row numbers follow the file
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def feed_files(feeds_dir: Path, contract: FeedContract) -> list[FeedFile]:
+    directory = feeds_dir / contract.folder
+    if not directory.is_dir():
+        return []
+    return [
+        FeedFile(path=p, display_name=f"{contract.folder}/{p.name}")
+        for p in sorted(directory.iterdir())
+        if p.is_file()
+        and p.suffix.lower() in contract.file_suffixes
+        and not p.name.startswith(("~$", "."))
+    ]
+
+
+def reader(feed_file: FeedFile) -> str:
+    path = sql_text(str(feed_file.path))
+    if feed_file.path.suffix.lower() == ".parquet":
+        return f"read_parquet({path}, file_row_number = true)"
+    return (
+        f"read_csv({path}, all_varchar = true, header = true, "
+        f"max_line_size = {MAX_ROW_BYTES}, encoding = 'utf-8')"
+    )
+
+
+def headers(con, feed_file: FeedFile) -> list[str]:
+    names = [d[0] for d in con.execute(f"select * from {reader(feed_file)} limit 0").description]
+    return [n for n in names if n != "file_row_number"]
+
+
+def file_rows_sql(contract: FeedContract, feed_file: FeedFile, renames: dict[str, str]) -> str:
+    """One file's rows as text in the contract's column names, numbered as Excel counts them."""
+    present = {renames.get(h, h): h for h in renames}
+    cells = []
+    for spec in contract.fields:
+        source = present.get(spec.name)
+        cells.append(
+            f"coalesce(cast({quoted(source)} as varchar), '') as {quoted(spec.name)}"
+            if source
+            else f"'' as {quoted(spec.name)}"
+        )
+    if feed_file.path.suffix.lower() == ".parquet":
+        number = "file_row_number + 1"
+    else:
+        number = "row_number() over ()"
+    blank = " and ".join(f"trim({quoted(s.name)}) = ''" for s in contract.fields)
+    return (
+        f"select * from (select {sql_text(feed_file.display_name)} as source_file, "
+        f"cast({number} as integer) as source_row, {', '.join(cells)} "
+        f"from {reader(feed_file)}) where not ({blank})"
+    )
+
+
+# --- one field: clean, type, judge ----------------------------------------------------------------
+
+
+def _trimmed(spec: Field) -> str:
+    text = f"trim({quoted(spec.name)})"
+    if spec.case == "upper":
+        return f"upper({text})"
+    if spec.case == "lower":
+        return f"lower({text})"
+    return text
+
+
+MONEY_PATTERN = r"-?\s*£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
+
+
+def _money_text(t: str) -> str:
+    """tolerance.money in SQL: '£1,234.50' -> '1234.50', '(1,234)' -> '-1234'."""
+    inner = f"(case when {t} like '(%)' then trim(substr({t}, 2, length({t}) - 2)) else {t} end)"
+    plain = f"replace(regexp_replace({inner}, '[£\\s]', '', 'g'), ',', '')"
+    return (
+        f"(case when try_cast({t} as double) is not null and {t} not like '%,%' then {t} "
+        f"when not regexp_full_match({inner}, '{MONEY_PATTERN}') then {t} "
+        f"when {t} like '(%)' and {inner} like '-%' then {t} "
+        f"when {t} like '(%)' then '-' || {plain} else {plain} end)"
+    )
+
+
+def _money_note(t: str) -> str:
+    inner = f"(case when {t} like '(%)' then trim(substr({t}, 2, length({t}) - 2)) else {t} end)"
+    tolerated = (
+        f"regexp_full_match({inner}, '{MONEY_PATTERN}') "
+        f"and not ({t} like '(%)' and {inner} like '-%')"
+    )
+    notes = [
+        (f"{inner} like '%£%'", "£ signs"),
+        (f"regexp_matches({inner}, '\\d,\\d')", "thousands separators"),
+        (f"{t} like '(%)'", "negatives in brackets"),
+    ]
+    parts = ", ".join(f"case when {cond} then '{words}' end" for cond, words in notes)
+    return f"(case when {tolerated} then nullif(concat_ws(', ', {parts}), '') end)"
+
+
+def _year_text(t: str) -> str:
+    """tolerance.financial_year in SQL: 2025/26, FY2025-26, 2025-2026, 202526 -> 2025-26."""
+    two = f"regexp_extract({t}, '^(?i:FY\\s*)?(\\d{{4}})\\s*[-/]\\s*(\\d{{2}})$', ['s', 'e'])"
+    four = f"regexp_extract({t}, '^(?i:FY\\s*)?(\\d{{4}})\\s*[-/]\\s*(\\d{{4}})$', ['s', 'e'])"
+    packed = f"regexp_extract({t}, '^(\\d{{4}})(\\d{{2}})$', ['s', 'e'])"
+    checks = []
+    for parts, width in ((two, 2), (four, 4), (packed, 2)):
+        start, end = f"try_cast({parts}.s as integer)", f"try_cast({parts}.e as integer)"
+        follows = f"{end} = {start} + 1" if width == 4 else f"{end} = ({start} + 1) % 100"
+        canonical = f"{parts}.s || '-' || lpad(cast(({start} + 1) % 100 as varchar), 2, '0')"
+        checks.append(f"when {parts}.s <> '' and {follows} then {canonical}")
+    return f"(case {' '.join(checks)} else {t} end)"
+
+
+def _typed(spec: Field, clean: str) -> str:
+    if spec.kind == "money":
+        return f"try_cast({_money_text(clean)} as decimal(18, 2))"
+    if spec.kind in ("number", "rate"):
+        return f"try_cast({_money_text(clean)} as double)"
+    if spec.kind == "integer":
+        whole = f"regexp_full_match({clean}, '[+-]?\\d+')"
+        return f"case when {whole} then try_cast({clean} as bigint) end"
+    if spec.kind == "date":
+        iso = f"regexp_full_match({clean}, '\\d{{4}}-\\d{{2}}-\\d{{2}}')"
+        return f"case when {iso} then try_cast({clean} as date) end"
+    if spec.kind == "financial_year":
+        year = _year_text(clean)
+        start, end = (
+            f"cast(substr({year}, 1, 4) as integer)",
+            f"cast(substr({year}, 6, 2) as integer)",
+        )
+        valid = f"regexp_full_match({year}, '\\d{{4}}-\\d{{2}}') and ({start} + 1) % 100 = {end}"
+        return f"case when {valid} then {year} end"
+    return clean
+
+
+def _note(spec: Field, raw: str, clean: str) -> str:
+    """What was tolerated in this value, worded as the row-by-row path words it."""
+    trimmed = f"trim({raw})"
+    case_note = "null"
+    if spec.case:
+        changed = f"{trimmed} <> {spec.case}({trimmed})"
+        case_note = f"case when {changed} then {sql_text(CASE_NOTES[spec.case])} end"
+    kind_note = "null"
+    if spec.kind in ("money", "number", "rate"):
+        unusual = f"try_cast({clean} as double) is null or {clean} like '%,%'"
+        kind_note = f"case when {unusual} then {_money_note(clean)} end"
+    elif spec.kind == "financial_year":
+        kind_note = (
+            f"case when {_year_text(clean)} <> {clean} then 'years written as another form' end"
+        )
+    return f"nullif(concat_ws(', ', {case_note}, {kind_note}), '')"
+
+
+def _parse_rule(spec: Field, raw: str) -> tuple[str, str]:
+    """(rule, message) for a value that is not blank but cannot be read as its kind."""
+    if spec.kind == "financial_year":
+        return "financial_year", (
+            f"'''' || {raw} || ''' is not a financial year written YYYY-YY, e.g. 2025-26'"
+        )
+    _, rule, words = PARSERS[spec.kind]
+    return rule, f"'''' || {raw} || ''' ' || {sql_text(words)}"
+
+
+# --- the whole file set ---------------------------------------------------------------------------
+
+
+def _reference_join(rule: KnownCode | AreaExistedInYear, alias: str, clean: dict) -> str:
+    if isinstance(rule, KnownCode):
+        return (
+            f"left join ref_{rule.reference_table} {alias} "
+            f"on {clean[rule.column]} = {alias}.{quoted(rule.reference_column)}"
+        )
+    return f"left join ref_areas {alias} on {clean[rule.code_column]} = {alias}.area_code"
+
+
+def _area_rule(rule: AreaExistedInYear, alias: str, clean: dict, typed: dict) -> tuple[str, str]:
+    """geography.area_year_problem in SQL: (rule expression, message expression)."""
+    code, day = clean[rule.code_column], typed[rule.date_column]
+    start_year = f"(year({day}) - case when month({day}) < 4 then 1 else 0 end)"  # April to March
+    next_year = f"lpad(cast(({start_year} + 1) % 100 as varchar), 2, '0')"
+    year = f"(cast({start_year} as varchar) || '-' || {next_year})"
+    midpoint = f"make_date({start_year}, 9, 30)"
+    prefixes = " or ".join(f"{code} like '{p}%'" for p in geography.ENGLISH_AUTHORITY_PREFIXES)
+    named = f"({alias}.area_code || ' (' || {alias}.area_name || ')')"
+    successor = (
+        f"case when {alias}.successor_name is not null then '; its successor is ' || "
+        f"{alias}.successor_code || ' (' || {alias}.successor_name || ')' "
+        f"when coalesce({alias}.successor_code, '') <> '' then '; its successor is ' || "
+        f"{alias}.successor_code else '' end"
+    )
+    rule_sql = (
+        f"case when {code} = '' or {day} is null then null "
+        f"when not ({prefixes}) then 'english_authority' "
+        f"when {alias}.area_code is null then 'known_area' "
+        f"when {midpoint} < {alias}.start_date then 'area_existed_in_year' "
+        f"when {midpoint} > {alias}.end_date then 'area_existed_in_year' end"
+    )
+    message_sql = (
+        f"case when not ({prefixes}) then '''' || {code} || ''' is not the GSS code of an "
+        "English local or combined authority (codes start E06, E07, E08, E09, E10 or E47)' "
+        f"when {alias}.area_code is null then '''' || {code} || ''' is not a GSS code that has "
+        "ever existed' "
+        f"when {midpoint} < {alias}.start_date then {named} || ' did not exist yet in ' || "
+        f"{year} || ': it started on ' || strftime({alias}.start_date, '%Y-%m-%d') "
+        f"else {named} || ' no longer existed in ' || {year} || ': its last day was ' || "
+        f"strftime({alias}.end_date, '%Y-%m-%d') || {successor} end"
+    )
+    return rule_sql, message_sql
+
+
+def checked_sql(contract: FeedContract, incoming: str) -> str:
+    """Every row with its typed values, and per field the rule it breaks (if any) and what was
+    tolerated in it. Rules in the order the row-by-row path reports them: blank, type, codes."""
+    clean = {s.name: f"i.{quoted('clean_' + s.name)}" for s in contract.fields}
+    typed = {s.name: f"i.{quoted('typed_' + s.name)}" for s in contract.fields}
+    joins, rule_for = [], {}
+    for n, rule in enumerate(contract.engine_rules):
+        alias = f"r{n}"
+        joins.append(_reference_join(rule, alias, clean))
+        if isinstance(rule, KnownCode):
+            known = f"{alias}.{quoted(rule.reference_column)}"
+            rule_for[rule.column] = (
+                f"case when {clean[rule.column]} <> '' and {known} is null "
+                f"then 'is not a known {rule.what}' end",
+                f"'''' || {clean[rule.column]} || ''' is not a known ' || {sql_text(rule.what)}",
+            )
+        else:
+            rule_for[rule.code_column] = _area_rule(rule, alias, clean, typed)
+    raw_cells = ", ".join(
+        f"case when trim(i.{quoted(s.name)}) <> '' then i.{quoted(s.name)} end"
+        for s in contract.fields
+    )
+    columns = [
+        "i.source_file",
+        "i.source_row",
+        "i.key_hash",
+        "i.is_totals_row",
+        f"case when i.is_totals_row then concat_ws('; ', {raw_cells}) end as totals_value",
+    ]
+    for spec in contract.fields:
+        name, raw = spec.name, f"i.{quoted(spec.name)}"
+        blank = f"{clean[name]} = ''"
+        parse_rule, parse_message = (
+            _parse_rule(spec, raw)
+            if spec.kind in PARSERS or spec.kind == "financial_year"
+            else (None, None)
+        )
+        cases = []
+        if not spec.nullable and spec.default is None:
+            cases.append((blank, "'required'", "'is blank; a value is required'"))
+        if parse_rule:
+            cases.append(
+                (f"not ({blank}) and {typed[name]} is null", sql_text(parse_rule), parse_message)
+            )
+        if name in rule_for:
+            rule_sql, message_sql = rule_for[name]
+            cases.append((f"({rule_sql}) is not null", rule_sql, message_sql))
+        rule_case = " ".join(f"when {c} then {r}" for c, r, _ in cases)
+        message_case = " ".join(f"when {c} then {m}" for c, _, m in cases)
+        default = sql_text(spec.default) if spec.default is not None else "null"
+        columns += [
+            f"case when {blank} then {default} else {typed[name]} end as {quoted(name)}",
+            f"case {rule_case} else null end as {quoted('rule_' + name)}"
+            if cases
+            else f"cast(null as varchar) as {quoted('rule_' + name)}",
+            f"case {message_case} else null end as {quoted('message_' + name)}"
+            if cases
+            else f"cast(null as varchar) as {quoted('message_' + name)}",
+            f"case when ({' or '.join(c for c, _, _ in cases) or 'false'}) then {raw} end "
+            f"as {quoted('value_' + name)}",
+            f"case when {raw} <> trim({raw}) and {blank} is false then "
+            f"'leading or trailing spaces' end as {quoted('spaces_' + name)}",
+            f"{_note(spec, raw, clean[name])} as {quoted('note_' + name)}",
+        ]
+    inner = ", ".join(
+        ["*"] + [f"{_trimmed(s)} as {quoted('clean_' + s.name)}" for s in contract.fields]
+    )
+    typed_cols = ", ".join(
+        f"{_typed(s, quoted('clean_' + s.name))} as {quoted('typed_' + s.name)}"
+        for s in contract.fields
+    )
+    key = ", ".join(quoted("clean_" + k) for k in contract.key)
+    totals = _totals_sql(contract)
+    return (
+        f"with cleaned as (select {inner} from ({incoming})), "
+        f"typed_rows as (select *, {typed_cols}, hash({key}) as key_hash, "
+        f"{totals} as is_totals_row from cleaned) "
+        f"select {', '.join(columns)} from typed_rows i {' '.join(joins)}"
+    )
+
+
+def _totals_sql(contract: FeedContract) -> str:
+    """tolerance.is_totals_row in SQL: the only words in the row are Total, Grand total..."""
+    labels = []
+    for spec in contract.fields:
+        t = f"trim({quoted(spec.name)})"
+        number = _money_text(t)
+        labels.append(
+            f"case when {t} = '' then 0 "
+            f"when regexp_full_match({t}, '(?i)(grand\\s+)?(sub\\s*-?\\s*)?totals?:?') then 1 "
+            f"when regexp_full_match(replace({number}, '-', ''), '[\\d.]+') "
+            f"and {number} not like '%.%.%' then 0 "
+            "else 2 end"
+        )
+    # `like` on a fixed word is a plain substring search; `ilike` costs far more per value.
+    any_total = " or ".join(
+        f"{quoted(s.name)} like '%otal%' or {quoted(s.name)} like '%OTAL%'" for s in contract.fields
+    )
+    return f"(case when {any_total} then greatest({', '.join(labels)}) = 1 else false end)"
+
+
+def _repeats_sql(contract: FeedContract, table: str) -> str:
+    """Rows whose key was given before: an exact repeat is a duplicated submission, a repeat with
+    other values is ambiguous. Keys are grouped by hash first so only candidates are compared.
+    Among the rows that passed every other rule (a row with a bad value is set aside already)."""
+    key_hash = f"hash({', '.join(quoted(k) for k in contract.key)})"
+    same_key = " and ".join(
+        f"later.{quoted(k)} is not distinct from first.{quoted(k)}" for k in contract.key
+    )
+    order = ", ".join(quoted(k) for k in contract.key)
+    exact = " and ".join(
+        f"cast(later.{quoted(c)} as varchar) is not distinct from "
+        f"cast(first.{quoted(c)} as varchar)"
+        for c in contract.columns
+    )
+    described = " || ', ' || ".join(
+        f"'{k}=' || coalesce(cast(later.{quoted(k)} as varchar), '')" for k in contract.key
+    )
+    differing = ", ".join(
+        f"case when cast(later.{quoted(c)} as varchar) is distinct from "
+        f"cast(first.{quoted(c)} as varchar) then '{c} ' || coalesce(cast(first.{quoted(c)} "
+        f"as varchar), 'None') || ' there, ' || coalesce(cast(later.{quoted(c)} as varchar), "
+        "'None') || ' here' end"
+        for c in contract.columns
+        if c not in contract.key
+    )
+    return f"""
+        with candidates as (
+            select {key_hash} as key_hash from {table} group by all having count(*) > 1),
+        ranked as (
+            select *, row_number() over (partition by {order} order by source_file, source_row)
+                as nth
+            from {table} where {key_hash} in (select key_hash from candidates))
+        select later.source_file, later.source_row,
+            first.source_file || ' row ' || cast(first.source_row as varchar) as first_seen,
+            {described} as described, ({exact}) as is_exact,
+            concat_ws('; ', {differing}) as detail
+        from ranked later
+        inner join ranked first on {same_key} and first.nth = 1
+        where later.nth > 1"""
+
+
+def _row_problems_sql(contract: FeedContract) -> str:
+    feed, severity = sql_text(contract.name), sql_text(contract.row_problems)
+    parts = [
+        f"select {feed} as feed, source_file, source_row, {sql_text(s.name)} as column_name, "
+        f"{quoted('value_' + s.name)} as value, {quoted('rule_' + s.name)} as rule, "
+        f"{quoted('message_' + s.name)} as message, {severity} as severity "
+        f"from checked where {quoted('rule_' + s.name)} is not null and not is_totals_row"
+        for s in contract.fields
+    ]
+    key = sql_text(", ".join(contract.key))
+    parts.append(
+        f"select {feed}, source_file, source_row, {key}, described, "
+        "case when is_exact then 'duplicate_submission' else 'unique_key' end, "
+        "case when is_exact then 'repeats ' || first_seen || ' exactly (' || described || "
+        "'); the repeat was set aside, not counted twice' "
+        "else 'gives different values from ' || first_seen || ' for the same ' || described || "
+        "' (' || detail || '); each combination may appear only once: say which is right' end, "
+        f"case when is_exact then 'warn' else {severity} end from repeats"
+    )
+    parts.append(
+        f"select {feed}, source_file, source_row, null, totals_value, 'totals_row', "
+        "'looks like a totals row; it was dropped, never summed', 'warn' "
+        "from checked where is_totals_row"
+    )
+    return " union all ".join(parts)
+
+
+def _is_good(contract: FeedContract) -> str:
+    """A row that breaks no field rule and is not a totals row: loaded, unless it repeats a key."""
+    rules = " and ".join(f"{quoted('rule_' + s.name)} is null" for s in contract.fields)
+    return f"not is_totals_row and {rules}"
+
+
+def _is_flagged(contract: FeedContract) -> str:
+    """A row with something to say about it: a broken rule, a totals row or a tolerated value."""
+    notes = " or ".join(
+        f"{quoted(kind + s.name)} is not null"
+        for s in contract.fields
+        for kind in ("spaces_", "note_")
+    )
+    return f"not ({_is_good(contract)}) or {notes}"
+
+
+def _warnings_sql(contract: FeedContract) -> str:
+    parts = [
+        f"select source_file, {sql_text(s.name)} as column_name, {quoted(kind + s.name)} as note, "
+        "count(*) as n, min(source_row) as first_row from checked "
+        f"where {quoted(kind + s.name)} is not null and not is_totals_row group by all"
+        for s in contract.fields
+        for kind in ("spaces_", "note_")
+    ]
+    return " union all ".join(parts) + " order by source_file, first_row"
+
+
+def _register_reference(con, contract: FeedContract, context: ValidationContext) -> None:
+    for rule in contract.engine_rules:
+        if isinstance(rule, KnownCode):
+            frame = context.reference.get(rule.reference_table)
+            if frame is None:
+                frame = context.feeds.get(rule.reference_table, pd.DataFrame())
+            codes = frame[[rule.reference_column]].dropna().astype(str).drop_duplicates()
+            con.register(f"ref_{rule.reference_table}_frame", codes)
+            con.execute(
+                f"create or replace temp table ref_{rule.reference_table} as "
+                f"select * from ref_{rule.reference_table}_frame"
+            )
+        else:
+            areas = context.reference["areas"][
+                ["area_code", "area_name", "start_date", "end_date", "successor_code"]
+            ].astype(object)
+            areas = areas.where(areas.notna(), None).astype(str).replace({"None": None})
+            con.register("ref_areas_frame", areas)
+            con.execute(
+                """create or replace temp table ref_areas as
+                select a.area_code, a.area_name, try_cast(a.start_date as date) as start_date,
+                    try_cast(a.end_date as date) as end_date,
+                    nullif(a.successor_code, '') as successor_code, s.area_name as successor_name
+                from ref_areas_frame a left join ref_areas_frame s
+                    on nullif(a.successor_code, '') = s.area_code"""
+            )
+
+
+def _file_problem(contract, file: str, rule: str, message: str) -> Problem:
+    return Problem(contract.name, file, None, None, None, rule, message, "block")
+
+
+def _usable_files(con, contract, feeds_dir, files, result) -> list[tuple[FeedFile, dict]]:
+    """Files the engine can read, each with its header renames; the rest are refused, blocked."""
+    usable = []
+    for feed_file in files:
+        report = FileReport(contract.name, feed_file.display_name, feed_file.sha256, 0)
+        result.files.append(report)
+        if not feed_file.path.resolve().is_relative_to(feeds_dir.resolve()):
+            result.problems.append(
+                _file_problem(
+                    contract,
+                    feed_file.display_name,
+                    "refused_file",
+                    "the file was not read: it links to a place outside the feeds directory; "
+                    "feed files must be inside it",
+                )
+            )
+            report.blocked = True
+            continue
+        try:
+            names = headers(con, feed_file)
+        except duckdb.Error as error:
+            message = str(error).splitlines()[0]
+            result.problems.append(
+                _file_problem(
+                    contract,
+                    feed_file.display_name,
+                    "readable_file",
+                    f"the file cannot be read ({message}); save it as CSV UTF-8 or Parquet",
+                )
+            )
+            report.blocked = True
+            continue
+        empty, renamed = normalise_headers(contract, pd.DataFrame(columns=names), report.file)
+        structural = missing_columns(contract, empty, report.file)
+        result.problems += renamed + structural
+        if structural:
+            report.blocked = True
+            (count,) = con.execute(f"select count(*) from {reader(feed_file)}").fetchone()
+            report.rows_read = report.rows_quarantined = int(count)
+            continue
+        plain = dict(zip(names, empty.columns, strict=True))
+        usable.append((feed_file, {old: plain[old] for old in names}))
+    return usable
+
+
+def validate_in_engine(
+    con: duckdb.DuckDBPyConnection,
+    contract: FeedContract,
+    feeds_dir: Path,
+    context: ValidationContext,
+    files: list[FeedFile] | None = None,
+) -> EngineResult:
+    """Validate every file of the feed (or just `files`) and load it: raw.<table> gets the good
+    rows, raw.quarantine every problem, raw.feed_files the row accounting (read = loaded + set
+    aside)."""
+    contract = with_settings(contract, feeds_dir)
+    result = EngineResult(contract)
+    files = feed_files(feeds_dir, contract) if files is None else files
+    usable = _usable_files(con, contract, feeds_dir, files, result)
+    ensure_bookkeeping_tables(con)
+    typed_columns = ", ".join(
+        f"cast({quoted(s.name)} as {SQL_TYPES[s.kind]}) as {quoted(s.name)}"
+        for s in contract.fields
+    )
+    table = f"raw.{quoted(contract.table)}"
+    if not usable:
+        definition = ", ".join(f"{quoted(s.name)} {SQL_TYPES[s.kind]}" for s in contract.fields)
+        con.execute(
+            f"create or replace table {table} (source_file varchar, source_row integer, "
+            f"{definition})"
+        )
+        _record(con, result)
+        return result
+    _register_reference(con, contract, context)
+    incoming = " union all ".join(file_rows_sql(contract, f, r) for f, r in usable)
+    checked = checked_sql(contract, incoming)
+    # Two scans of the files, never a copy of every row as text: the good rows go straight to
+    # raw.<feed> typed, and only rows with something to say about them are kept for the messages.
+    con.execute(
+        f"create or replace table {table} as select source_file, source_row, {typed_columns} "
+        f"from ({checked}) where {_is_good(contract)}"
+    )
+    con.execute(
+        f"create or replace temp table checked as select * from ({checked}) "
+        f"where {_is_flagged(contract)}"
+    )
+    con.execute(f"create or replace temp table repeats as {_repeats_sql(contract, table)}")
+    con.execute(f"create or replace temp table row_problems as {_row_problems_sql(contract)}")
+    con.execute(
+        "create or replace temp table set_aside as select distinct source_file, source_row "
+        "from row_problems where severity <> 'warn' or rule in "
+        f"({', '.join(sql_text(r) for r in SET_ASIDE_RULES)})"
+    )
+    con.execute(
+        f"delete from {table} where (source_file, source_row) in "
+        "(select (source_file, source_row) from repeats)"
+    )
+    _count(con, result, table)
+    result.problems += _warnings(con, contract)
+    result.problems += _first_row_problems(con)
+    _record(con, result)
+    for name in ("checked", "repeats", "row_problems", "set_aside"):
+        con.execute(f"drop table if exists {name}")
+    return result
+
+
+def _count(con, result: EngineResult, table: str) -> None:
+    counts = {
+        file: [read, loaded, set_aside]
+        for file, read, loaded, set_aside in con.execute(
+            f"""with loaded as (select source_file, count(*) as n from {table} group by all),
+                set_aside as (select source_file, count(*) as n from set_aside group by all),
+                files as (select source_file from loaded union select source_file from set_aside)
+            select f.source_file, coalesce(l.n, 0) + coalesce(s.n, 0), coalesce(l.n, 0),
+                coalesce(s.n, 0)
+            from files f left join loaded l using (source_file)
+            left join set_aside s using (source_file)"""
+        ).fetchall()
+    }
+    for report in result.files:
+        if report.file in counts:
+            report.rows_read, report.rows_loaded, report.rows_quarantined = counts[report.file]
+    result.rows_loaded = sum(r.rows_loaded for r in result.files)
+    result.rows_quarantined = sum(r.rows_quarantined for r in result.files)
+    result.row_problem_count, result.blocking_row_count = con.execute(
+        "select count(*), count(*) filter (where severity = 'block') from row_problems"
+    ).fetchone()
+
+
+def _warnings(con, contract: FeedContract) -> list[Problem]:
+    return [
+        Problem(
+            contract.name,
+            file,
+            first_row,
+            column,
+            None,
+            "tolerated",
+            f"{n} value(s) had {note}, first on row {first_row}; read them as their plain meaning",
+            "warn",
+        )
+        for file, column, note, n, first_row in con.execute(_warnings_sql(contract)).fetchall()
+    ]
+
+
+def _first_row_problems(con) -> list[Problem]:
+    rows = con.execute(
+        "select * from row_problems order by source_file, source_row, column_name "
+        f"limit {PROBLEMS_KEPT}"
+    ).fetchall()
+    return [Problem(*row) for row in rows]
+
+
+def _record(con, result: EngineResult) -> None:
+    """Replace this feed's rows in raw.quarantine and raw.feed_files. Row problems are inserted
+    by DuckDB from row_problems; only file-level problems and warnings come from Python."""
+    feed = result.contract.name
+    con.execute("delete from raw.quarantine where feed = ?", [feed])
+    con.execute("delete from raw.feed_files where feed = ?", [feed])
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where table_name = 'row_problems' and temporary"
+    ).fetchone()[0]
+    if exists:
+        con.execute("insert into raw.quarantine select * from row_problems")
+    in_python = [p for p in result.problems if p.row is None or p.rule == "tolerated"]
+    if in_python:
+        con.executemany(
+            "insert into raw.quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [list(p.as_record().values()) for p in in_python],
+        )
+    if result.files:
+        con.executemany(
+            "insert into raw.feed_files values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    f.feed,
+                    f.file,
+                    f.sha256,
+                    f.rows_read,
+                    f.rows_loaded,
+                    f.rows_quarantined,
+                    f.blocked,
+                ]
+                for f in result.files
+            ],
+        )
