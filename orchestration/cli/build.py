@@ -21,7 +21,8 @@ from orchestration.core.dbt_manifest import ensure_dbt_manifest
 from orchestration.core.errors import BuildBusy, UsageError
 from orchestration.core.lock import build_lock
 from orchestration.core.paths import WarehouseLayout
-from orchestration.core.settings import DEFAULT_PRICE_BASE, Settings
+from orchestration.core.settings import DEFAULT_ENGINE, DEFAULT_PRICE_BASE, Settings
+from orchestration.core.spark_engine import missing_requirements
 
 LOGS_KEPT = 10
 
@@ -31,13 +32,16 @@ def run_build(
     warehouse: Path | str,
     price_base_year: str = DEFAULT_PRICE_BASE,
     verbose: bool = False,
+    engine: str = DEFAULT_ENGINE,
 ) -> int:
-    settings = Settings(Path(feeds), Path(warehouse), price_base_year)
+    settings = Settings(Path(feeds), Path(warehouse), price_base_year, engine)
     if not settings.feeds.is_dir():
         raise UsageError(f"the feeds directory {settings.feeds} does not exist")
+    if engine == "spark" and (missing := missing_requirements()):
+        raise UsageError(missing)
     configure_progress_output(verbose)
     layout = settings.layout
-    say(f"wholeplace build: feeds {settings.feeds} -> warehouse {layout.root}")
+    say(f"wholeplace build: feeds {settings.feeds} -> warehouse {layout.root} ({engine})")
     try:
         with build_lock(layout):
             return _build(settings, layout, verbose)
@@ -65,7 +69,7 @@ def _build(settings: Settings, layout: WarehouseLayout, verbose: bool) -> int:
     from orchestration.cli.summary import print_failure, print_summary
 
     if not result.success:
-        print_failure(result, layout, log_file)
+        print_failure(result, layout, settings.engine, log_file)
         return EXIT_BLOCKED
     print_summary(layout, elapsed)
     return EXIT_OK

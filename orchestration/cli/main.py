@@ -11,7 +11,7 @@ from pathlib import Path
 from orchestration.cli.dashboard import DEFAULT_HOST, DEFAULT_PORT, serve_dashboard
 from orchestration.cli.output import EXIT_USAGE, complain
 from orchestration.core.errors import UsageError
-from orchestration.core.settings import Settings
+from orchestration.core.settings import ENGINES, Settings
 from schemas.common import financial_year_is_valid
 
 DEFAULTS = Settings()
@@ -59,6 +59,13 @@ def parser() -> argparse.ArgumentParser:
     _warehouse_option(build)
     _price_base_option(build)
     build.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULTS.engine,
+        help=f"where dbt builds the warehouse (default {DEFAULTS.engine}; spark needs the "
+        "optional spark extra and Java 17, see docs/scale-out.md)",
+    )
+    build.add_argument(
         "--verbose",
         action="store_true",
         help="show Dagster's and dbt's own log lines and any stack trace on the terminal",
@@ -97,7 +104,9 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "build":
         from orchestration.cli.build import run_build
 
-        return run_build(args.feeds, args.warehouse, args.price_base, verbose=args.verbose)
+        return run_build(
+            args.feeds, args.warehouse, args.price_base, verbose=args.verbose, engine=args.engine
+        )
     if args.command == "validate":
         from orchestration.cli.validate import validate_file
 

@@ -1,6 +1,7 @@
-"""The three things a build is told: which feeds to read, which warehouse to build, and the price
-base for real terms. Each has its one default here; the command line, the Dagster resource and
-dbt (through `--vars`) are all given these values, never their own."""
+"""The four things a build is told: which feeds to read, which warehouse to build, the price base
+for real terms and the engine dbt runs on. Each has its one default here; the command line, the
+Dagster resource and dbt (through `--vars` and `--target`) are all given these values, never their
+own."""
 
 from __future__ import annotations
 
@@ -8,16 +9,22 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orchestration.core.errors import UsageError
 from orchestration.core.paths import DEMO_FEEDS_DIR, WarehouseLayout
 
 DEFAULT_PRICE_BASE = "2024-25"
 DEFAULT_WAREHOUSE_DIR = Path("warehouse")
+# The engines dbt can build the warehouse on, each a target in dbt_project/profiles.yml. Spark
+# needs the optional `spark` extra (pip install -e ".[spark]") and Java 17; see docs/scale-out.md.
+ENGINES = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"
 
 # For `dagster dev` (make dev), which has no command line of ours to pass them on.
 ENVIRONMENT = {
     "feeds_dir": "WHOLEPLACE_FEEDS",
     "warehouse_dir": "WHOLEPLACE_WAREHOUSE",
     "price_base_year": "WHOLEPLACE_PRICE_BASE",
+    "engine": "WHOLEPLACE_ENGINE",
 }
 
 
@@ -26,6 +33,11 @@ class Settings:
     feeds_dir: Path = field(default=DEMO_FEEDS_DIR)
     warehouse_dir: Path = field(default=DEFAULT_WAREHOUSE_DIR)
     price_base_year: str = DEFAULT_PRICE_BASE
+    engine: str = DEFAULT_ENGINE
+
+    def __post_init__(self):
+        if self.engine not in ENGINES:
+            raise UsageError(f"the engine must be one of {', '.join(ENGINES)}, not '{self.engine}'")
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -38,6 +50,7 @@ class Settings:
             price_base_year=os.environ.get(
                 ENVIRONMENT["price_base_year"], defaults.price_base_year
             ),
+            engine=os.environ.get(ENVIRONMENT["engine"], defaults.engine),
         )
 
     @property

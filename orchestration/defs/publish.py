@@ -5,6 +5,7 @@ from dagster_dbt import get_asset_key_for_model
 
 from orchestration.core.dbt_manifest import published_marts
 from orchestration.core.publish import publish_snapshot
+from orchestration.core.spark_engine import attach_spark_marts
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 from orchestration.defs.warehouse import warehouse_models
@@ -20,6 +21,8 @@ from orchestration.defs.warehouse import warehouse_models
 )
 def published_snapshot(context: AssetExecutionContext, settings: WholeplaceSettings):
     with settings.connect() as con:
+        if settings.engine == "spark":
+            attach_spark_marts(con, settings.layout)
         folder = publish_snapshot(
             con, settings.layout, context.run.run_id, settings.price_base_year, settings.feeds
         )

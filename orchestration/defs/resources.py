@@ -16,6 +16,7 @@ class WholeplaceSettings(ConfigurableResource):
     feeds_dir: str = str(_DEFAULTS.feeds_dir)
     warehouse_dir: str = str(_DEFAULTS.warehouse_dir)
     price_base_year: str = _DEFAULTS.price_base_year
+    engine: str = _DEFAULTS.engine
 
     @classmethod
     def of(cls, settings: Settings) -> WholeplaceSettings:
@@ -23,11 +24,12 @@ class WholeplaceSettings(ConfigurableResource):
             feeds_dir=str(settings.feeds),
             warehouse_dir=str(settings.layout.root),
             price_base_year=settings.price_base_year,
+            engine=settings.engine,
         )
 
     @property
     def settings(self) -> Settings:
-        return Settings(self.feeds_dir, self.warehouse_dir, self.price_base_year)
+        return Settings(self.feeds_dir, self.warehouse_dir, self.price_base_year, self.engine)
 
     @property
     def feeds(self):
