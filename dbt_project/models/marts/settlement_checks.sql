@@ -145,7 +145,7 @@ pot_matches_announced_total as (
 ),
 
 announced_years as (
-    select settlement_id, financial_year, {{ dbt.listagg("distinct source", "'; '") }} as sources
+    select settlement_id, financial_year, {{ sorted_list("source", "'; '", distinct=true) }} as sources
     from totals
     where announced_total_gbp is not null
     group by settlement_id, financial_year
@@ -420,7 +420,7 @@ share_totals as (
         funding_line,
         sum(share) as total_share,
         {{ any_synthetic() }} as is_synthetic,
-        {{ dbt.listagg("settlement_id", "', '", "order by settlement_id") }} as settlement_ids
+        {{ sorted_list("settlement_id", "', '") }} as settlement_ids
     from shares
     group by place_code, financial_year, funding_line
 ),
