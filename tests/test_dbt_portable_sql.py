@@ -178,3 +178,25 @@ def test_contract_types_are_spelled_the_same_on_both_engines():
 def test_a_bare_varchar_contract_type_is_caught():
     yml = "models:\n  - name: m\n    columns:\n      - {name: a, data_type: varchar}\n"
     assert unportable_types(yml) == ["m.a: varchar"]
+
+
+def test_data_test_filters_are_portable():
+    """A test's `where:` is SQL too (a double-quoted name is a string on Spark)."""
+    ymls = sorted((DBT_PROJECT_DIR / "models").rglob("*.yml"))
+    filters = [
+        (path.name, where)
+        for path in ymls
+        for where in re.findall(r"^\s*where:\s*(.+)$", path.read_text(), flags=re.M)
+    ]
+    assert filters
+    problems = [
+        f"{name}: {where} ({construct})"
+        for name, where in filters
+        for _, construct, _ in duckdb_only_syntax(yaml.safe_load(where))
+    ]
+    assert not problems, problems
+
+
+def test_a_double_quoted_name_in_a_test_filter_is_caught():
+    where = yaml.safe_load('''"\\"check\\" <> 'control_total_matches'"''')
+    assert [c for _, c, _ in duckdb_only_syntax(where) if c.startswith("double-quoted")]
