@@ -573,7 +573,7 @@ pot_real_terms_movement as (
         coalesce(this_year.pot_gbp_real, 0) as actual_gbp,
         {{ dbt.concat(["'pot in real terms (price base ' ", "'" ~ var('price_base_year') ~ "'",
             "') against the year before; moves of more than " ~ (var('pot_movement_threshold', 0.2) * 100) | round | int ~ "% are flagged: '",
-            dbt.safe_cast("round(100 * (cast(coalesce(this_year.pot_gbp_real, 0) as double) / nullif(cast(last_year.pot_gbp_real as double), 0) - 1), 1)", text),
+            dbt.safe_cast(round_to_penny("100 * (cast(coalesce(this_year.pot_gbp_real, 0) as double) / nullif(cast(last_year.pot_gbp_real as double), 0) - 1)", places=1), text),
             "'%'"]) }} as detail,
         settlement_years.is_synthetic
     from settlement_years
