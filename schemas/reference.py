@@ -17,7 +17,7 @@ def _deflator_schema(context: ValidationContext) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "gdp_deflator_index": pa.Column(
-                object, pa.Check.gt(0, error="an index must be above 0"), nullable=True
+                float, pa.Check.gt(0, error="an index must be above 0"), nullable=True
             )
         },
         strict=False,
@@ -130,6 +130,40 @@ def _every_grade_once(typed: pd.DataFrame, context: ValidationContext, contract:
     ]
 
 
+def _membership_overlaps(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
+    """An area is a member of one combined authority at a time: two rows of one area whose
+    dates overlap would count its money twice."""
+    problems = []
+    far = pd.Timestamp.max.date()
+    rows = typed.dropna(subset=["area_code", "start_date"]).to_dict("records")
+    by_area: dict[str, list[dict]] = {}
+    for row in rows:
+        by_area.setdefault(str(row["area_code"]), []).append(row)
+    for area, spans in by_area.items():
+        spans.sort(key=lambda r: r["start_date"])
+        for earlier, later in zip(spans, spans[1:], strict=False):
+            end = earlier["end_date"] if pd.notna(earlier["end_date"]) else far
+            if later["start_date"] <= end:
+                problems.append(
+                    Problem(
+                        contract.name,
+                        later["source_file"],
+                        int(later["source_row"]),
+                        "start_date",
+                        str(later["start_date"]),
+                        "membership_overlap",
+                        f"{area} is a member of {later['place_code']} from "
+                        f"{later['start_date']} while row {earlier['source_row']} still makes it a "
+                        f"member of {earlier['place_code']} (to "
+                        f"{earlier['end_date'] if pd.notna(earlier['end_date']) else 'no end'}); "
+                        "an area belongs to one combined authority at a time: end one row the "
+                        "day before the other starts",
+                        contract.row_problems,
+                    )
+                )
+    return problems
+
+
 def _reference(name, fields, key, description, schema=None, row_rules=None) -> FeedContract:
     return FeedContract(
         name=name,
@@ -148,7 +182,7 @@ DEFLATORS = _reference(
     "deflators",
     [
         Field("financial_year", "financial_year"),
-        Field("gdp_deflator_index", "money"),
+        Field("gdp_deflator_index", "number"),  # 4 decimals: not money
         Field("vintage", "text", required=False, nullable=True),
     ],
     ["financial_year"],
@@ -172,6 +206,7 @@ MEMBERSHIP = _reference(
     ],
     ["area_code", "place_code", "start_date"],
     "Which areas belong to which combined authority, from when to when (end date inclusive)",
+    row_rules=_membership_overlaps,
 )
 AREAS = _reference(
     "areas",

@@ -60,5 +60,14 @@ def financial_year(text: str) -> tuple[str, str | None]:
 def is_totals_row(values: list[str]) -> bool:
     """A row whose only words are 'Total' (or 'Grand total', 'Sub-total') plus numbers."""
     words = [v.strip() for v in values if v and v.strip()]
-    labels = [w for w in words if money(w)[0].lstrip("-").replace(".", "").isdigit() is False]
+    labels = [w for w in words if not _is_number(w) and not _is_year(w)]
     return bool(labels) and all(TOTALS.match(label) for label in labels)
+
+
+def _is_number(word: str) -> bool:
+    return money(word)[0].lstrip("-").replace(".", "").isdigit()
+
+
+def _is_year(word: str) -> bool:
+    """A year beside the label ('2025-26,,,Total,,,10450000') is the year the total is of."""
+    return bool(re.match(r"^\d{4}-\d{2}$", financial_year(word)[0]))

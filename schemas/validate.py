@@ -4,8 +4,10 @@ loaded and quarantined, and word every problem so a finance officer can fix it."
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 import pandera.pandas as pa
@@ -58,26 +60,79 @@ class FeedResult:
 # --- parsing -----------------------------------------------------------------------------
 
 
+PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+SCIENTIFIC = re.compile(r"^-?[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+$")
+WHOLE_NUMBER = re.compile(r"^-?[0-9]+$")
+PENNY = Decimal("0.01")
+# decimal(18, 2), the money type of the warehouse, holds 16 digits of pounds.
+MONEY_LIMIT = Decimal(10) ** 16
+
+
+class ValueRefused(ValueError):
+    """A value with a sentence of its own, instead of the column's general words."""
+
+
 def _parse_money(text: str) -> Decimal:
+    if SCIENTIFIC.match(text):
+        raise ValueRefused(
+            "is written in scientific notation, which Excel shows when it has rounded a long "
+            "number; format the column as Number and save the file again"
+        )
+    if not PLAIN_NUMBER.match(text):
+        raise ValueError(text)  # underscores, other digits than 0-9, NaN, Infinity, words
     value = Decimal(text)
-    if not value.is_finite():
-        raise InvalidOperation
-    return value.quantize(Decimal("0.01"))
+    if abs(value) >= MONEY_LIMIT:
+        raise ValueRefused(
+            "is more than the warehouse's money type holds (16 digits of pounds, up to "
+            "£9,999,999,999,999,999.99); check the units of the column"
+        )
+    return value.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def _parse_number(text: str) -> float:
+    if not (PLAIN_NUMBER.match(text) or SCIENTIFIC.match(text)):
+        raise ValueError(text)  # NaN, inf, underscores, digits other than 0-9
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueRefused("is too large to be a number")
+    return value
+
+
+def _parse_integer(text: str) -> int:
+    if not WHOLE_NUMBER.match(text):
+        raise ValueError(text)
+    return int(text)
 
 
 def _parse_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+def _number_notes(spec: Field, text: str) -> str | None:
+    """What was read as meant in a number: scientific notation in a rate or index (its value is
+    exact), more than two decimals of a pound (rounded to the penny, half up)."""
+    if spec.kind in ("number", "rate") and SCIENTIFIC.match(text):
+        return "scientific notation (read as the number it writes)"
+    if spec.kind == "money" and PLAIN_NUMBER.match(text) and "." in text:
+        decimals = text.split(".", 1)[1]
+        if len(decimals) > 2 and decimals[2:].strip("0"):
+            return "more than two decimal places (rounded to the penny, half up)"
+    return None
+
+
 PARSERS = {
     "money": (
         _parse_money,
         "money",
-        "is not an amount in pounds (write digits only, e.g. 1250000)",
+        "is not an amount in pounds (write digits 0-9 only, e.g. 1250000)",
     ),
-    "number": (float, "number", "is not a number"),
-    "rate": (float, "number", "is not a number (write a share as a decimal, e.g. 0.25)"),
-    "integer": (int, "integer", "is not a whole number"),
+    "number": (_parse_number, "number", "is not a number (write digits 0-9, e.g. 104.5)"),
+    "rate": (
+        _parse_number,
+        "number",
+        "is not a number (write a share as a decimal, e.g. 0.25; leave no NaN)",
+    ),
+    "integer": (_parse_integer, "integer", "is not a whole number (write digits 0-9)"),
     "date": (_parse_date, "date", "is not a date written YYYY-MM-DD"),
 }
 
@@ -145,10 +200,17 @@ def _parse_value(contract, spec, row, text, problems, tolerated):
         return text
     parse_value, rule, words = PARSERS[spec.kind]
     try:
-        return parse_value(text)
+        value = parse_value(text)
+    except ValueRefused as refused:
+        problems.append(_problem(contract, row, spec.name, raw, rule, f"'{raw}' {refused}"))
+        return None
     except (ValueError, InvalidOperation):
         problems.append(_problem(contract, row, spec.name, raw, rule, f"'{raw}' {words}"))
         return None
+    note = _number_notes(spec, text)
+    if note:
+        tolerated.append((row, spec.name, note))
+    return value
 
 
 def tolerated_warnings(contract: FeedContract, tolerated: list) -> list[Problem]:
@@ -255,13 +317,28 @@ def _case_problem(contract: FeedContract, typed: pd.DataFrame, case: dict) -> Pr
 SET_ASIDE_RULES = {"totals_row", "duplicate_submission"}
 
 
-def duplicate_key_problems(contract: FeedContract, typed: pd.DataFrame) -> list[Problem]:
+def _compared_values(contract: FeedContract, typed: pd.DataFrame, text: pd.DataFrame | None):
+    """Each row's values as text for comparing rows; a value that could not be parsed (typed as
+    missing) is compared as written, so two different unreadable amounts never look alike."""
+    values = typed[contract.columns].astype(str)
+    if text is None:
+        return values
+    for column in contract.columns:
+        written = text.loc[typed.index, column].astype(str).str.strip()
+        unparsed = typed[column].isna() & (written != "")
+        values.loc[unparsed, column] = "as written: " + written[unparsed]
+    return values
+
+
+def duplicate_key_problems(
+    contract: FeedContract, typed: pd.DataFrame, text: pd.DataFrame | None = None
+) -> list[Problem]:
     """A repeated key with identical values is a duplicated submission: the repeat is set aside
     with a warning. A repeated key with different values is ambiguous and is rejected."""
     if not contract.key or typed.empty:
         return []
     key = typed[contract.key].astype(str)
-    values = typed[contract.columns].astype(str)
+    values = _compared_values(contract, typed, text)
     problems = []
     first_seen: dict[tuple, object] = {}
     for index in typed.index[key.duplicated(keep=False)]:
@@ -352,6 +429,47 @@ def normalise_headers(contract: FeedContract, text: pd.DataFrame, file: str):
     return text.rename(columns=renames), [warning]
 
 
+def years_without_deflator(
+    contract: FeedContract, typed: pd.DataFrame, context: ValidationContext
+) -> list[Problem]:
+    """Every financial year a figure is in needs a GDP deflator, or the year would drop out of
+    every real-terms mart. The deflator table names where it came from (bundled or the feeds')."""
+    deflators = context.reference.get("deflators")
+    years = [s.name for s in contract.fields if s.kind == "financial_year"]
+    if deflators is None or deflators.empty or not years or typed.empty:
+        return []
+    if contract.name in ("deflators", "unit_costs"):  # unit costs have their own rule
+        return []
+    known = set(deflators["financial_year"].dropna().astype(str))
+    table = str(deflators["source_file"].iloc[0])
+    problems = []
+    for row in typed.to_dict("records"):
+        needed = _years_of(row, years)
+        missing = [y for y in needed if y not in known]
+        if missing:
+            problems.append(
+                _problem(
+                    contract,
+                    row,
+                    years[0] if len(years) == 1 else ", ".join(years),
+                    ", ".join(missing),
+                    "deflator_year",
+                    f"{', '.join(missing)} has no GDP deflator in {table}, so this row's "
+                    "figures cannot be shown in real terms; add the year to the deflator table",
+                )
+            )
+    return problems
+
+
+def _years_of(row: dict, columns: list[str]) -> list[str]:
+    values = [str(row[c]) for c in columns if row.get(c) and financial_year_is_valid(str(row[c]))]
+    if "first_year" in columns and "last_year" in columns and len(values) == 2:
+        first, last = int(values[0][:4]), int(values[1][:4])
+        if first <= last:
+            return [f"{y}-{(y + 1) % 100:02d}" for y in range(first, last + 1)]
+    return values
+
+
 def _dedupe(problems: list[Problem]) -> list[Problem]:
     seen, kept = set(), []
     for p in problems:
@@ -395,13 +513,15 @@ def validate_frames(
         (f, int(r)) not in totals_rows
         for f, r in zip(text["source_file"], text["source_row"], strict=True)
     ]
-    set_aside_text = text[[not k for k in keep]]
+    keep = pd.Series(keep, index=text.index, dtype=bool)  # a plain [] would select columns
+    set_aside_text = text[~keep]
     text = text[keep]
     typed, row_problems = parse(contract, text)
     row_problems += schema_problems(contract, typed, context)
     if contract.row_rules is not None:
         row_problems += contract.row_rules(typed, context, contract)
-    row_problems += duplicate_key_problems(contract, typed)
+    row_problems += duplicate_key_problems(contract, typed, text)
+    row_problems += years_without_deflator(contract, typed, context)
     row_problems = _dedupe(row_problems) + totals
     bad_rows = {
         (p.file, p.row) for p in row_problems if p.severity != "warn" or p.rule in SET_ASIDE_RULES

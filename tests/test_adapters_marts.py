@@ -30,7 +30,8 @@ def query(path: str, sql: str) -> pd.DataFrame:
 def test_regional_spend_mart_from_the_real_workbook(published, seeds):
     areas, population, deflators = seeds
     mart = published("region_spend_by_function")
-    assert query(mart, "select count(*) as n from MART")["n"].item() == 18_551
+    published_rows = "select count(*) as n from MART where region_basis = 'as published'"
+    assert query(mart, published_rows)["n"].item() == 18_551
     workbook = openpyxl.load_workbook(
         REAL / "CRA_2018_Database_for_Publication_rvsd.xlsx", read_only=True
     )
@@ -85,6 +86,38 @@ def test_regional_per_head_and_its_basis(published):
     scotland = rows[rows["region"] == "Scotland"].iloc[0]
     assert pd.isna(scotland["population"]) and pd.isna(scotland["amount_per_head_real"])
     assert scotland["population_basis"].startswith("no population estimate")
+
+
+ENGLISH_REGIONS = (
+    "North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",
+    "East of England", "London", "South East", "South West",
+)  # fmt: skip
+
+
+def test_england_is_the_sum_of_its_regions_and_matches_hm_treasury_per_head(published):
+    mart = published("region_spend_by_function")
+    regions = ", ".join(f"'{r}'" for r in ENGLISH_REGIONS)
+    totals = query(
+        mart,
+        f"""select
+            sum(amount_gbp_nominal) filter (where region = 'England') as england,
+            sum(amount_gbp_nominal) filter (where region in ({regions})) as regions,
+            max(population) filter (where region = 'England') as england_population,
+            sum(amount_per_head_nominal) filter (where region = 'England') as per_head
+        from MART where financial_year = '2017-18' and identifiable = 'identifiable'""",
+    ).iloc[0]
+    assert Decimal(str(totals["england"])) == Decimal(str(totals["regions"])) > 0
+    # HM Treasury, CRA 2018: identifiable expenditure on services per head, England 2017-18,
+    # cash: GBP 9,080 (rounded to the nearest pound by its per-head rounding of each line).
+    assert float(totals["per_head"]) == pytest.approx(9080, abs=15)
+    england = query(
+        mart,
+        "select distinct region_code, region_basis, population_basis from MART "
+        "where region = 'England' and financial_year = '2017-18'",
+    )
+    assert england.values.tolist() == [
+        ["E92000001", "sum of the English regions", "mid-2017 estimate, sum of the English regions"]
+    ]
 
 
 @pytest.fixture(scope="module")

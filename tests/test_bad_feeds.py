@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from orchestration.core.load_feeds import reference_context, validate_feed
+from orchestration.core.load_feeds import reference_context, unread_entries, validate_feed
 from schemas import contract_named
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "bad_feeds"
@@ -30,11 +30,15 @@ def test_the_catalogue_has_at_least_30_cases():
 
 
 @pytest.mark.parametrize("folder", CASES, ids=[c.name for c in CASES])
-def test_bad_feed_case(folder):
+def test_bad_feed_case(folder, monkeypatch):
     case = json.loads((folder / "case.json").read_text())
+    for variable, value in case.get("env", {}).items():
+        monkeypatch.setenv(variable, value)
     feeds = folder / "feeds"
     contract = contract_named(case["feed"])
     result = validate_feed(contract, feeds, cross_feed_context(feeds))
+    # What the build says about the folder's entries no contract reads.
+    result.problems += [p for p in unread_entries(feeds) if p.feed == contract.folder]
 
     outcome = (
         "blocked"
@@ -94,3 +98,70 @@ def test_per_feed_setting_can_make_outturn_blocking(tmp_path):
     (feeds / "wholeplace.toml").write_text('[outturn]\nrow_problems = "block"\n')
     result = validate_feed(contract_named("outturn"), feeds, cross_feed_context(feeds))
     assert result.blocked and result.problems[0].severity == "block"
+
+
+def test_fifo_and_symlink_loop_in_a_feed_folder_are_reported(tmp_path):
+    import os
+
+    folder = tmp_path / "allocations"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.csv")
+    (folder / "loop.csv").symlink_to(folder / "loop.csv")
+    reasons = {p.file: p.message for p in unread_entries(tmp_path)}
+    assert "not a regular file" in reasons["allocations/pipe.csv"]
+    assert "leads nowhere" in reasons["allocations/loop.csv"]
+
+
+def test_deflator_override_from_2010_fills_older_bundled_years_and_missing_price_base_is_named(
+    tmp_path,
+):
+    from orchestration.core.load_feeds import deflators_for_warehouse, price_base_problems
+
+    (tmp_path / "reference").mkdir()
+    rows = "".join(f"{y}-{(y + 1) % 100:02d},{50 + y - 2000}\n" for y in range(2010, 2024))
+    (tmp_path / "reference" / "deflators.csv").write_text(
+        "financial_year,gdp_deflator_index\n" + rows
+    )
+    context, [override] = reference_context(tmp_path)
+    merged, filled = deflators_for_warehouse(override.loaded)
+    assert "2000-01" in filled and "2010-11" not in filled
+    assert set(merged["financial_year"]) >= {"2000-01", "2010-11", "2030-31"}
+    [problem] = price_base_problems(context, "2024-25")
+    assert "has no GDP deflator for 2024-25, the price base" in str(problem)
+
+
+def test_strict_refuses_to_publish_failing_settlement_checks():
+    import duckdb
+    from dagster import Failure
+
+    from orchestration.defs.publish import _refuse_failing_checks
+
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.settlement_checks as select 'pot matches announced total' "
+        "as \"check\", 'S1' as settlement_id, '2025-26' as financial_year, 'fail' as status, "
+        "'off by £5m' as detail"
+    )
+    with pytest.raises(Failure, match="1 settlement check\\(s\\) failed"):
+        _refuse_failing_checks(con)
+
+
+def test_operational_errors_end_in_one_sentence(tmp_path, capsys):
+    from orchestration.cli.main import main
+
+    warehouse_file = tmp_path / "warehouse"
+    warehouse_file.write_text("not a folder")
+    assert main(["build", "--warehouse", str(warehouse_file)]) == 3
+    assert "is a file where a folder is needed" in capsys.readouterr().err
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "wholeplace.toml").write_text("[outturn\n")
+    assert main(["build", "--feeds", str(feeds), "--warehouse", str(tmp_path / "w")]) == 2
+    assert "wholeplace.toml cannot be read" in capsys.readouterr().err
+    (tmp_path / "d.csv").write_text(
+        "financial_year,gdp_deflator_index\n2024-25,100\n2025-26,1e400\n"
+    )
+    assert main(["ingest", str(tmp_path / "d.csv"), "--out", str(tmp_path / "out")]) == 1
+    said = capsys.readouterr()
+    assert "not a usable GDP deflator" in said.out + said.err and "Traceback" not in said.err

@@ -186,3 +186,19 @@ def test_pooling_share_above_one_and_unknown_settlement(context):
     messages = {(p.row, p.column): p.message for p in problems}
     assert "at most 1" in messages[(1, "share")]
     assert messages[(2, "settlement_id")] == "'S9' is not a settlement in the settlements feed"
+
+
+def test_two_different_unreadable_amounts_are_not_a_duplicated_submission(context):
+    rows = [allocation(amount_gbp="1e5"), allocation(amount_gbp="NaN")]
+    loaded, quarantined, problems = problems_for(allocations.CONTRACT, rows, context)
+    rules = [p.rule for p in problems if p.row == 2]
+    assert "duplicate_submission" not in rules
+    assert "unique_key" in rules
+    assert len(loaded) + len(quarantined) == 2 and loaded.empty
+
+
+def test_a_repeated_row_is_still_a_duplicated_submission(context):
+    rows = [allocation(), allocation()]
+    loaded, quarantined, problems = problems_for(allocations.CONTRACT, rows, context)
+    assert [p.rule for p in problems] == ["duplicate_submission"]
+    assert len(loaded) == 1 and len(quarantined) == 1

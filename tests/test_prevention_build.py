@@ -17,6 +17,7 @@ PREVENTION_MARTS = [
     "intervention_cba",
     "savings_by_agency",
     "place_prevention_summary",
+    "place_appraisal",
     "intervention_sensitivity",
 ]
 DEMO_INTERVENTIONS = DEMO_FEEDS_DIR / "interventions"
@@ -61,8 +62,8 @@ def test_place_summary_totals_equal_the_sums_of_prevention_savings(published):
         ("social_gbp", "net_gbp", "value_type = 'social'"),
         ("cashable_gbp", "cashable_gbp", "true"),
         ("national_cashable_gbp", "cashable_gbp", "agency_tier = 'national'"),
-        ("pv_fiscal_gbp + pv_economic_gbp + pv_social_gbp", "pv_gbp", "true"),
-        ("pv_cashable_gbp", "pv_cashable_gbp", "true"),
+        ("pv_fiscal_gbp + pv_economic_gbp + pv_social_gbp", "pv_rebased_gbp", "true"),
+        ("pv_cashable_gbp", "pv_cashable_rebased_gbp", "true"),
     ]:
         summary_total, savings_total = both(summary_expression, savings_expression, where)
         assert isinstance(summary_total, Decimal)
@@ -159,26 +160,53 @@ def test_only_fiscal_values_are_cashable_or_savings_to_an_agency(published):
     other = savings[savings.value_type != "fiscal"]
     assert len(other) > 0 and (other.cashable_gbp == 0).all()
     by_agency = total(published, "savings_by_agency", "pv_fiscal_gbp")
-    assert by_agency == total(published, "prevention_savings", "pv_gbp", "value_type = 'fiscal'")
+    assert by_agency == total(
+        published, "prevention_savings", "pv_rebased_gbp", "value_type = 'fiscal'"
+    )
     assert read(published, "savings_by_agency").is_wrong_pocket.any()
 
 
-def test_retained_by_place_is_local_fiscal_plus_gain_share_of_national_cashable(published):
+def test_retained_is_local_cashable_plus_gain_share_of_national_cashable(published):
     summary = published("place_prevention_summary")
     wrong = duckdb.execute(
         f"""select count(*) from '{summary}'
-        where retained_by_place_gbp <> cast(round(cast(local_fiscal_gbp as double)
+        where retained_cashable_by_place_gbp <> cast(round(cast(local_cashable_gbp as double)
             + gain_share_rate * cast(national_cashable_gbp as double), 2) as decimal(18, 2))"""
     ).fetchone()[0]
     assert wrong == 0
     before_settlement = read(published, "place_prevention_summary", "settlement_id is null")
     assert len(before_settlement) > 0
     assert (before_settlement.gain_share_rate == 0).all()
-    assert (before_settlement.retained_by_place_gbp == before_settlement.local_fiscal_gbp).all()
+    assert (
+        before_settlement.retained_cashable_by_place_gbp == before_settlement.local_cashable_gbp
+    ).all()
     with_gain_share = total(
-        published, "place_prevention_summary", "retained_by_place_gbp - local_fiscal_gbp"
+        published,
+        "place_prevention_summary",
+        "retained_cashable_by_place_gbp - local_cashable_gbp",
     )
     assert with_gain_share > 0
+    # Both sides cashable: the demo's local savings are not all cashable, so counting local
+    # fiscal savings (as the mart once did) would retain more than can leave a budget.
+    assert total(published, "place_prevention_summary", "local_fiscal_gbp - local_cashable_gbp") > 0
+
+
+def test_place_appraisal_adds_present_values_on_one_base_year(published):
+    """Own-start present values of interventions starting in different years do not add up:
+    place_appraisal's are discounted to one year, so they are less than the own-start sums
+    wherever a place has an intervention starting after the base year."""
+    rows = duckdb.execute(
+        f"""select a.place_code, a.pv_costs_gbp, a.npv_gbp, a.pv_base_year,
+               sum(c.pv_costs_gbp) as own_start_costs, sum(c.pv_costs_rebased_gbp) as rebased,
+               max(c.start_year) as last_start
+        from '{published("place_appraisal")}' a
+        join '{published("intervention_cba")}' c using (place_code)
+        group by all"""
+    ).df()
+    assert set(rows.pv_base_year) == {"2024-25"}
+    assert (rows.pv_costs_gbp == rows.rebased).all()
+    later = rows[rows.last_start > "2024-25"]
+    assert len(later) > 0 and (later.pv_costs_gbp < later.own_start_costs).all()
 
 
 def test_sensitivity_brackets_the_base_npv(published):
@@ -226,3 +254,25 @@ def test_a_broken_benefit_row_stops_the_build_naming_file_row_column(
         "between 0 and 1" in out
     )
     assert not (tmp_path / "warehouse" / "published").exists()
+
+
+def test_build_summary_says_the_period_and_basis_of_each_prevention_figure(
+    demo_warehouse, published, capsys
+):
+    from orchestration.cli.summary import money, print_summary
+    from orchestration.core.paths import WarehouseLayout
+
+    print_summary(WarehouseLayout(demo_warehouse), 0)
+    out = capsys.readouterr().out
+    assert (
+        "all years of each appraisal: present values in 2024-25 prices discounted to 2024-25; "
+        "costs as the business cases give them, not split into resource and capital" in out
+    )
+    name, npv, retained = duckdb.execute(
+        f"select place_name, npv_gbp, pv_retained_cashable_by_place_gbp "
+        f"from '{published('place_appraisal')}' order by place_code limit 1"
+    ).fetchone()
+    line = next(line for line in out.splitlines() if line.strip().startswith(name))
+    assert f"net present value {money(float(npv))}," in line
+    assert f"cashable savings retained {money(float(retained))}" in line
+    assert "[synthetic]" in line

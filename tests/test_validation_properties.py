@@ -110,3 +110,94 @@ def test_valid_rows_load_and_corrupted_rows_never_do(context, rows, corruptions)
         assert row["area_code"] == original["area_code"]
         assert row["budget_type"] == original["budget_type"].lower()
         assert row["financial_year"] == written_year(original["start"], 0)
+
+
+# --- random bytes, encodings and sheet layouts through the whole file path ------------------------
+
+FEED_BYTES = st.one_of(
+    st.binary(max_size=400),
+    st.text(max_size=300).map(
+        lambda t: (
+            "financial_year,department,funding_line,funding_line_name,area_code,budget_type,"
+            "amount_gbp\n" + t
+        )
+    ),
+).flatmap(
+    lambda data: st.sampled_from(["utf-8", "utf-16", "cp1252", "bytes"]).map(
+        lambda encoding: (
+            data
+            if isinstance(data, bytes)
+            else data.encode("utf-8" if encoding == "bytes" else encoding, errors="replace")
+        )
+    )
+)
+CELLS = st.one_of(
+    st.sampled_from(["2025-26", "DfE", "DFE-AEB", "E08000001", "resource", "Total", "NaN", ""]),
+    st.integers(min_value=-(10**17), max_value=10**17),
+    st.text(max_size=8),
+)
+
+
+def _workbook_bytes(sheets) -> bytes:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    if all(hidden for hidden, _, _ in sheets):  # Excel itself keeps one sheet visible
+        sheets = [(False, *sheets[0][1:]), *sheets[1:]]
+    for number, (hidden, header, rows) in enumerate(sheets):
+        sheet = workbook.create_sheet(f"S{number}")
+        if header:
+            sheet.append(allocations.CONTRACT.columns)
+        for row in rows:
+            sheet.append(
+                [
+                    c if not isinstance(c, str) else "".join(ch for ch in c if ch.isprintable())
+                    for c in row
+                ]
+            )
+        sheet.sheet_state = "hidden" if hidden else "visible"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+SHEETS = st.lists(
+    st.tuples(st.booleans(), st.booleans(), st.lists(st.lists(CELLS, max_size=8), max_size=4)),
+    min_size=1,
+    max_size=3,
+)
+
+
+def _assert_validate_behaves(tmp_path, name: str, data: bytes, context) -> None:
+    from orchestration.core.load_feeds import validate_feed
+
+    feeds = tmp_path / "feeds"
+    folder = feeds / "allocations"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    (folder / name).write_bytes(data)
+    result = validate_feed(allocations.CONTRACT, feeds, context)  # never raises
+    for report in result.files:
+        assert report.rows_read == report.rows_loaded + report.rows_quarantined, report
+    for problem in result.problems:
+        assert problem.file.startswith(f"allocations/{name}"), problem
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=FEED_BYTES)
+def test_random_bytes_in_any_encoding_never_raise(tmp_path, context, data):
+    _assert_validate_behaves(tmp_path, "random.csv", data, context)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(sheets=SHEETS)
+def test_random_sheet_layouts_never_raise(tmp_path, context, sheets):
+    _assert_validate_behaves(tmp_path, "random.xlsx", _workbook_bytes(sheets), context)

@@ -22,3 +22,9 @@
 {% macro any_synthetic(flag_expression='is_synthetic') -%}
     max(case when {{ flag_expression }} then 1 else 0 end) = 1
 {%- endmacro %}
+
+{#- The one year that present values added across interventions are discounted to: the var
+    pv_base_year, or the price base year when it is not set. -#}
+{% macro pv_base_year() -%}
+    {{ return(var('pv_base_year', none) or var('price_base_year')) }}
+{%- endmacro %}

@@ -1,6 +1,7 @@
 -- place_prevention_summary must add up: for every place and year, its values equal the sums of
 -- prevention_savings and its costs the sums of the interventions' costs, to the penny; and over
--- all years its present values equal the places' intervention appraisals. Returns any mismatch.
+-- all years its present values (discounted to the one base year) equal the places' intervention
+-- appraisals' rebased present values and place_appraisal's. Returns any mismatch.
 with summary as (
     select * from {{ ref('place_prevention_summary') }}
 ),
@@ -17,6 +18,10 @@ appraisals as (
     select * from {{ ref('intervention_cba') }}
 ),
 
+place_appraisals as (
+    select * from {{ ref('place_appraisal') }}
+),
+
 savings_by_place_year as (
     select
         place_code,
@@ -31,15 +36,15 @@ savings_by_place_year as (
             as national_fiscal_gbp,
         sum(case when agency_tier = 'national' then cashable_gbp else 0 end)
             as national_cashable_gbp,
-        sum(pv_gbp) as pv_benefits_gbp,
-        sum(pv_cashable_gbp) as pv_cashable_gbp
+        sum(pv_rebased_gbp) as pv_benefits_gbp,
+        sum(pv_cashable_rebased_gbp) as pv_cashable_gbp
     from savings
     group by place_code, financial_year
 ),
 
 costs_by_place_year as (
     select place_code, financial_year, sum(cost_real_gbp) as costs_gbp,
-        sum(pv_cost_gbp) as pv_costs_gbp
+        sum(pv_cost_rebased_gbp) as pv_costs_gbp
     from costs
     group by place_code, financial_year
 ),
@@ -85,9 +90,11 @@ summary_by_place as (
 ),
 
 appraisals_by_place as (
-    select place_code, sum(pv_costs_gbp) as pv_costs_gbp, sum(pv_fiscal_gbp) as pv_fiscal_gbp,
-        sum(pv_economic_gbp) as pv_economic_gbp, sum(pv_social_gbp) as pv_social_gbp,
-        sum(pv_cashable_gbp) as pv_cashable_gbp
+    select place_code, sum(pv_costs_rebased_gbp) as pv_costs_gbp,
+        sum(pv_fiscal_rebased_gbp) as pv_fiscal_gbp,
+        sum(pv_economic_rebased_gbp) as pv_economic_gbp,
+        sum(pv_social_rebased_gbp) as pv_social_gbp,
+        sum(pv_cashable_rebased_gbp) as pv_cashable_gbp
     from appraisals
     where pv_costs_gbp <> 0 or benefit_streams > 0
     group by place_code
@@ -108,8 +115,27 @@ each_place as (
         or summary_by_place.pv_economic_gbp <> appraisals_by_place.pv_economic_gbp
         or summary_by_place.pv_social_gbp <> appraisals_by_place.pv_social_gbp
         or summary_by_place.pv_cashable_gbp <> appraisals_by_place.pv_cashable_gbp
+),
+
+each_place_appraisal as (
+    select
+        coalesce(summary_by_place.place_code, place_appraisals.place_code) as place_code,
+        cast(null as {{ api.Column.translate_type("string") }}) as financial_year,
+        'place_appraisal' as compared
+    from summary_by_place
+    full outer join place_appraisals
+        on summary_by_place.place_code = place_appraisals.place_code
+    where summary_by_place.place_code is null
+        or place_appraisals.place_code is null
+        or summary_by_place.pv_costs_gbp <> place_appraisals.pv_costs_gbp
+        or summary_by_place.pv_fiscal_gbp <> place_appraisals.pv_fiscal_gbp
+        or summary_by_place.pv_economic_gbp <> place_appraisals.pv_economic_gbp
+        or summary_by_place.pv_social_gbp <> place_appraisals.pv_social_gbp
+        or summary_by_place.pv_cashable_gbp <> place_appraisals.pv_cashable_gbp
 )
 
 select * from each_year
 union all
 select * from each_place
+union all
+select * from each_place_appraisal

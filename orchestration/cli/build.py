@@ -6,6 +6,7 @@ trace go to a log file in the warehouse (named on the terminal), unless --verbos
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -19,10 +20,12 @@ from orchestration.cli.output import (
 )
 from orchestration.core.dbt_manifest import ensure_dbt_manifest
 from orchestration.core.errors import BuildBusy, UsageError
+from orchestration.core.load_feeds import with_settings
 from orchestration.core.lock import build_lock
 from orchestration.core.paths import WarehouseLayout
 from orchestration.core.settings import DEFAULT_ENGINE, DEFAULT_PRICE_BASE, Settings
 from orchestration.core.spark_engine import missing_requirements
+from schemas import FEEDS
 
 LOGS_KEPT = 10
 
@@ -32,11 +35,14 @@ def run_build(
     warehouse: Path | str,
     price_base_year: str = DEFAULT_PRICE_BASE,
     verbose: bool = False,
+    strict: bool = False,
     engine: str = DEFAULT_ENGINE,
 ) -> int:
-    settings = Settings(Path(feeds), Path(warehouse), price_base_year, engine)
+    settings = Settings(Path(feeds), Path(warehouse), price_base_year, strict, engine)
     if not settings.feeds.is_dir():
         raise UsageError(f"the feeds directory {settings.feeds} does not exist")
+    for contract in FEEDS:
+        with_settings(contract, settings.feeds)  # a broken wholeplace.toml stops here, in words
     if engine == "spark" and (missing := missing_requirements()):
         raise UsageError(missing)
     configure_progress_output(verbose)
@@ -71,8 +77,19 @@ def _build(settings: Settings, layout: WarehouseLayout, verbose: bool) -> int:
     if not result.success:
         print_failure(result, layout, settings.engine, log_file)
         return EXIT_BLOCKED
+    _lead_with_failed_checks(layout)
     print_summary(layout, elapsed)
     return EXIT_OK
+
+
+def _lead_with_failed_checks(layout: WarehouseLayout) -> None:
+    manifest = json.loads((layout.published.resolve() / "manifest.json").read_text())
+    failed = manifest.get("checks", {}).get("failed", 0)
+    if failed:
+        print(
+            f"\nWARNING: {failed} settlement check(s) FAILED; the snapshot was published with "
+            "them (see settlement_checks; `wholeplace build --strict` refuses to publish)."
+        )
 
 
 def _materialize(settings: Settings, verbose: bool):

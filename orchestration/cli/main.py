@@ -9,7 +9,13 @@ import sys
 from pathlib import Path
 
 from orchestration.cli.dashboard import DEFAULT_HOST, DEFAULT_PORT, serve_dashboard
-from orchestration.cli.output import EXIT_USAGE, complain
+from orchestration.cli.output import (
+    EXIT_FAULT,
+    EXIT_USAGE,
+    complain,
+    keep_trace,
+    operational_sentence,
+)
 from orchestration.core.errors import UsageError
 from orchestration.core.settings import ENGINES, Settings
 from schemas.common import financial_year_is_valid
@@ -59,6 +65,11 @@ def parser() -> argparse.ArgumentParser:
     _warehouse_option(build)
     _price_base_option(build)
     build.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse to publish when a settlement check fails (default: publish, failures first)",
+    )
+    build.add_argument(
         "--engine",
         choices=ENGINES,
         default=DEFAULTS.engine,
@@ -105,7 +116,12 @@ def run(args: argparse.Namespace) -> int:
         from orchestration.cli.build import run_build
 
         return run_build(
-            args.feeds, args.warehouse, args.price_base, verbose=args.verbose, engine=args.engine
+            args.feeds,
+            args.warehouse,
+            args.price_base,
+            verbose=args.verbose,
+            strict=args.strict,
+            engine=args.engine,
         )
     if args.command == "validate":
         from orchestration.cli.validate import validate_file
@@ -128,6 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         complain(str(error))
         return EXIT_USAGE
+    except OSError as error:
+        complain(f"{operational_sentence(error)} (details: {keep_trace()})")
+        return EXIT_FAULT
+    except Exception as error:  # a fault of wholeplace's own: a sentence here, the trace kept
+        complain(
+            f"stopped on an unexpected error ({type(error).__name__}: {error}); "
+            f"{keep_trace()}; please report it with that file"
+        )
+        return EXIT_FAULT
 
 
 if __name__ == "__main__":

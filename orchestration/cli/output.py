@@ -3,15 +3,19 @@ that takes Dagster's and dbt's own output (and any stack trace) away from the te
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sys
+import tempfile
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
 EXIT_OK = 0  # done (a build published its snapshot)
 EXIT_BLOCKED = 1  # a check blocked the build, a file is invalid, or the warehouse is busy
 EXIT_USAGE = 2  # the command was given something it cannot use
+EXIT_FAULT = 3  # the machine could not do it: disk full, read-only, a path that is a file
 
 PROGRESS_LOGGER = "wholeplace"
 
@@ -80,3 +84,28 @@ def say(message: str = "") -> None:
 
 def complain(message: str) -> None:
     print(f"wholeplace: {message}", file=sys.stderr, flush=True)
+
+
+def operational_sentence(error: OSError) -> str:
+    """What happened to the machine, and what to do, in one sentence."""
+    where = f" {error.filename}" if error.filename else ""
+    if error.errno == errno.ENOSPC:
+        return f"the disk is full (writing{where}): free some space and run the command again"
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return (
+            f"cannot write to{where or ' a file'}: it is read-only or belongs to someone else; "
+            "choose a folder you can write to (--warehouse, --out) or ask for write access"
+        )
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        return f"{where.strip() or 'a path'} is a file where a folder is needed: give a folder"
+    return f"{error.strerror or error}{':' + where if where else ''}; check the path and try again"
+
+
+def keep_trace() -> str:
+    """The stack trace goes to a file, not the terminal; returns where."""
+    path = Path(tempfile.gettempdir()) / "wholeplace-last-error.log"
+    try:
+        path.write_text(traceback.format_exc(), encoding="utf-8")
+    except OSError:
+        return "no log could be written"
+    return f"the stack trace is in {path}"

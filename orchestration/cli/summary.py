@@ -57,10 +57,19 @@ def print_failure(
         for event in result.all_events:
             if event.event_type_value == "STEP_FAILURE" and not _is_check_stop(event):
                 error = event.step_failure_data.error
-                message = error.message.strip().splitlines()[0] if error else "unknown error"
+                message = _deepest_message(error)
                 print(f"\nA step failed: {event.step_key}: {message}")
     if log_file is not None:
         print(f"\nDagster's and dbt's own messages are in {log_file}")
+
+
+def _deepest_message(error) -> str:
+    """Dagster wraps what went wrong in 'Error occurred while executing op'; the cause says it."""
+    if error is None:
+        return "unknown error"
+    while error.cause is not None:
+        error = error.cause
+    return (error.message.strip().splitlines() or ["unknown error"])[0]
 
 
 def _is_check_stop(event) -> bool:
@@ -80,20 +89,33 @@ def _describe(record: dict) -> str:
 
 
 def print_prevention(con: duckdb.DuckDBPyConnection, snapshot) -> None:
-    cba = snapshot / "intervention_cba.parquet"
-    if not cba.exists():
+    """One line per place from place_appraisal, whose present values share one base year
+    (intervention_cba's own-start present values are discounted to different years)."""
+    appraisal = snapshot / "place_appraisal.parquet"
+    if not appraisal.exists():
         return
-    print("\nPrevention business cases (present values, HM Treasury / GMCA method):")
-    places = (snapshot / "places.parquet").as_posix()
     rows = con.execute(
-        f"select p.place_name, count(*), sum(c.pv_costs_gbp), sum(c.pv_fiscal_gbp), "
-        f"sum(c.npv_gbp) from '{cba.as_posix()}' c join '{places}' p using (place_code) "
-        f"group by p.place_name order by p.place_name"
+        "select place_name, interventions, first_start_year, last_start_year, pv_costs_gbp, "
+        "pv_fiscal_gbp, npv_gbp, pv_retained_cashable_by_place_gbp, pv_base_year, "
+        "price_base_year, is_synthetic from read_parquet(?) order by place_name",
+        [appraisal.as_posix()],
     ).fetchall()
-    for place, count, costs, fiscal, npv in rows:
+    if not rows:
+        return
+    pv_base, price_base = rows[0][8], rows[0][9]
+    print(
+        f"\nPrevention business cases (HM Treasury / GMCA method), all years of each appraisal: "
+        f"present values in {price_base} prices discounted to {pv_base}; costs as the business "
+        f"cases give them, not split into resource and capital:"
+    )
+    for place, count, first, last, costs, fiscal, npv, retained, *_, synthetic in rows:
+        starts = first if first == last else f"{first} to {last}"
+        label = " [synthetic]" if synthetic else ""
         print(
-            f"  {place:<34} {count} intervention(s)  costs {money(float(costs))}  "
-            f"fiscal benefits {money(float(fiscal))}  net present value {money(float(npv))}"
+            f"  {place:<34} {count} intervention(s) starting {starts}{label}: "
+            f"costs {money(float(costs))}, fiscal savings {money(float(fiscal))}, "
+            f"net present value {money(float(npv))}, "
+            f"cashable savings retained {money(float(retained))}"
         )
 
 
@@ -131,7 +153,7 @@ def print_summary(layout: WarehouseLayout, elapsed_seconds: float) -> None:
         print("NOTE: the inputs include SYNTHETIC demo data; figures are illustrative.")
     print(
         f"Places: {places}; financial years {first} to {last}; "
-        f"prices in {manifest['price_base_year']} terms for real figures"
+        f"real figures in {manifest['price_base_year']} prices (GDP deflator), cash otherwise"
     )
     print("\nRows per input file (read = loaded + quarantined):")
     for item in manifest["inputs"]:
@@ -154,8 +176,9 @@ def print_summary(layout: WarehouseLayout, elapsed_seconds: float) -> None:
     print_prevention(con, snapshot)
     checks = manifest["checks"]
     print(
-        f"\nSettlement checks: {checks['passed']} pass, {checks['warned']} warn, "
-        f"{checks['failed']} fail"
+        f"\nSettlement checks (each year of each settlement; cash unless a check says real "
+        f"terms; resource and capital apart unless announced together): {checks['passed']} "
+        f"pass, {checks['warned']} warn, {checks['failed']} fail"
     )
     print_failed_checks(con, snapshot)
     print(f"Published to {layout.published}")

@@ -10,9 +10,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration.core.feed_files import UnreadableFile, files_in, read_as_text, refusal
+from orchestration.core.errors import UsageError
+from orchestration.core.feed_files import (
+    UnreadableFile,
+    files_in,
+    read_tables,
+    refusal,
+    why_not_read,
+)
 from orchestration.core.paths import BUNDLED_REFERENCE_DIR
-from schemas import FEED_FOLDERS, REFERENCE_CONTRACTS
+from schemas import FEED_FOLDERS, FEEDS, REFERENCE_CONTRACTS
 from schemas.common import FeedContract, Problem, ValidationContext
 from schemas.validate import LINEAGE, FeedResult, FileReport, parse, validate_frames
 
@@ -28,6 +35,8 @@ SQL_TYPES = {
 }
 
 
+REFERENCE_CONTRACTS_BY_NAME = {c.name: c for c in REFERENCE_CONTRACTS}
+
 SETTINGS_FILE = "wholeplace.toml"
 
 
@@ -38,8 +47,11 @@ def feed_settings(feeds_dir: Path) -> dict:
         return {}
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{SETTINGS_FILE} cannot be read: {error}") from error
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise UsageError(
+            f"{path} cannot be read ({error}); fix it (a setting looks like [outturn] then "
+            'row_problems = "block") or remove it'
+        ) from error
 
 
 def with_settings(contract: FeedContract, feeds_dir: Path) -> FeedContract:
@@ -47,11 +59,15 @@ def with_settings(contract: FeedContract, feeds_dir: Path) -> FeedContract:
     if chosen is None:
         return contract
     if chosen not in ("block", "quarantine"):
-        raise ValueError(
+        raise UsageError(
             f"{SETTINGS_FILE}: [{contract.name}] row_problems must be 'block' or 'quarantine', "
             f"not '{chosen}'"
         )
     return dataclasses.replace(contract, row_problems=chosen)
+
+
+def _file_problem(contract, file, rule, message, severity="block") -> Problem:
+    return Problem(contract.name, file, None, None, None, rule, message, severity)
 
 
 def validate_feed(
@@ -66,66 +82,55 @@ def validate_feed(
         if refused:
             report.blocked = True
             problems.append(
-                Problem(
-                    contract.name,
+                _file_problem(
+                    contract,
                     feed_file.display_name,
-                    None,
-                    None,
-                    None,
                     "refused_file",
                     f"the file was not read: {refused}",
-                    "block",
                 )
             )
             continue
         try:
-            text = read_as_text(feed_file)
+            read = read_tables(feed_file)
         except UnreadableFile as error:
             report.blocked = True
             problems.append(
-                Problem(
-                    contract.name,
+                _file_problem(
+                    contract,
                     feed_file.display_name,
-                    None,
-                    None,
-                    None,
                     "readable_file",
-                    str(error).split(": ", 1)[-1],
-                    "block",
+                    str(error).removeprefix(f"{feed_file.display_name}: "),
                 )
             )
             continue
-        report.rows_read = len(text)
-        if text.attrs.get("encoding"):
-            problems.append(
-                Problem(
-                    contract.name,
-                    feed_file.display_name,
-                    None,
-                    None,
-                    None,
-                    "tolerated",
-                    f"the file is {text.attrs['encoding']} text, not UTF-8; it was read as "
-                    "Windows-1252 (a '£' from Excel); save as 'CSV UTF-8' to avoid this",
-                    "warn",
-                )
-            )
-        texts.append((feed_file.display_name, text))
+        report.rows_read = read.rows
+        problems += [
+            _file_problem(contract, feed_file.display_name, "tolerated", note, "warn")
+            for note in read.notes
+        ]
+        texts += read.tables
     loaded, quarantined, found = validate_frames(contract, texts, context)
     problems += found
     _count_rows(reports, loaded, quarantined, problems)
     return FeedResult(contract, loaded, quarantined, problems, reports)
 
 
+def _of_file(names: pd.Series, file: str) -> pd.Series:
+    """Rows of a file, or of any of its sheets ('allocations/x.xlsx [Sheet2]')."""
+    names = names.astype(str)
+    return (names == file) | names.str.startswith(file + " [")
+
+
 def _count_rows(reports, loaded, quarantined, problems) -> None:
-    blocked_files = {p.file for p in problems if p.row is None and p.severity == "block"}
+    blocked_tables = {p.file for p in problems if p.row is None and p.severity == "block"}
     for report in reports:
-        report.rows_loaded = int((loaded["source_file"] == report.file).sum())
-        report.rows_quarantined = int((quarantined["source_file"] == report.file).sum())
-        report.blocked = report.blocked or report.file in blocked_files
-        if report.file in blocked_files:
+        report.rows_loaded = int(_of_file(loaded["source_file"], report.file).sum())
+        report.rows_quarantined = int(_of_file(quarantined["source_file"], report.file).sum())
+        blocked = bool(_of_file(pd.Series(sorted(blocked_tables), dtype=str), report.file).any())
+        report.blocked = report.blocked or blocked
+        if blocked:
             # A file that cannot be used at all loads nothing: every row counts as set aside.
-            report.rows_quarantined = report.rows_read
+            report.rows_quarantined = report.rows_read - report.rows_loaded
 
 
 def unknown_feed_folders(feeds_dir: Path, known: set[str] | None = None) -> list[Problem]:
@@ -145,6 +150,37 @@ def unknown_feed_folders(feeds_dir: Path, known: set[str] | None = None) -> list
         for path in sorted(feeds_dir.iterdir())
         if path.is_dir() and not path.name.startswith(".") and path.name not in known
     ]
+
+
+def unread_entries(feeds_dir: Path) -> list[Problem]:
+    """Every entry of a known feed folder that no contract reads, with the reason: a workbook
+    saved as .xls or a tab-separated export blocks (its rows would be missing), anything else is
+    a warning."""
+    problems = []
+    for folder in sorted(FEED_FOLDERS - {"inbox"}):
+        directory = feeds_dir / folder
+        if not directory.is_dir():
+            continue
+        contracts = [c for c in FEEDS + REFERENCE_CONTRACTS if c.folder == folder]
+        fixed = {c.file_name for c in contracts if c.file_name}
+        wanted = fixed if all(c.file_name for c in contracts) else None
+        for path in sorted(directory.iterdir()):
+            why = why_not_read(path, wanted)
+            if why:
+                reason, severity = why
+                problems.append(
+                    Problem(
+                        folder,
+                        f"{folder}/{path.name}",
+                        None,
+                        None,
+                        None,
+                        "unread_file",
+                        f"this entry was not read: {reason}",
+                        severity,
+                    )
+                )
+    return problems
 
 
 # --- reference data ---------------------------------------------------------------------------
@@ -177,6 +213,57 @@ def reference_context(feeds_dir: Path) -> tuple[ValidationContext, list[FeedResu
         else:
             context.reference[contract.name] = bundled_reference(contract)
     return context, overrides
+
+
+def price_base_problems(context: ValidationContext, price_base_year: str) -> list[Problem]:
+    deflators = context.reference["deflators"]
+    if price_base_year in set(deflators["financial_year"].astype(str)):
+        return []
+    table = str(deflators["source_file"].iloc[0]) if len(deflators) else "reference/deflators.csv"
+    return [
+        Problem(
+            "deflators",
+            table,
+            None,
+            "financial_year",
+            price_base_year,
+            "price_base_deflator",
+            f"has no GDP deflator for {price_base_year}, the price base of this build "
+            "(--price-base): every real-terms figure is expressed in its prices; add the year "
+            "or choose a price base the table has",
+        )
+    ]
+
+
+def deflators_for_warehouse(given: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The feeds' deflator table, with the bundled years it lacks chained on at the nearest year
+    both give (value x given/bundled there). Figures in the feeds never use a chained year (those
+    are refused by the contract check); the bundled unit cost database's old price years do."""
+    bundled = bundled_reference(REFERENCE_CONTRACTS_BY_NAME["deflators"])
+    given_index = dict(zip(given["financial_year"], given["gdp_deflator_index"], strict=True))
+    shared = sorted(y for y in bundled["financial_year"] if y in given_index)
+    if not shared:
+        return given, []
+    added, filled = [], []
+    for row in bundled.to_dict("records"):
+        year = row["financial_year"]
+        if year in given_index:
+            continue
+        anchor = min(shared, key=lambda y: abs(int(y[:4]) - int(year[:4])))
+        bundled_at_anchor = float(
+            bundled.loc[bundled["financial_year"] == anchor].iloc[0]["gdp_deflator_index"]
+        )
+        value = float(row["gdp_deflator_index"]) * float(given_index[anchor]) / bundled_at_anchor
+        added.append(
+            {
+                **row,
+                "gdp_deflator_index": round(value, 4),
+                "vintage": f"bundled series chained to the feeds' table at {anchor}",
+            }
+        )
+        filled.append(year)
+    merged = pd.concat([given, pd.DataFrame(added)], ignore_index=True) if added else given
+    return merged, filled
 
 
 def feed_context(con: duckdb.DuckDBPyConnection, feeds_dir: Path, needs: list[str]):

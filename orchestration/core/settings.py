@@ -24,6 +24,7 @@ ENVIRONMENT = {
     "feeds_dir": "WHOLEPLACE_FEEDS",
     "warehouse_dir": "WHOLEPLACE_WAREHOUSE",
     "price_base_year": "WHOLEPLACE_PRICE_BASE",
+    "strict": "WHOLEPLACE_STRICT",
     "engine": "WHOLEPLACE_ENGINE",
 }
 
@@ -33,6 +34,9 @@ class Settings:
     feeds_dir: Path = field(default=DEMO_FEEDS_DIR)
     warehouse_dir: Path = field(default=DEFAULT_WAREHOUSE_DIR)
     price_base_year: str = DEFAULT_PRICE_BASE
+    # Failing settlement checks refuse the publish (wholeplace build --strict) instead of
+    # publishing with the failures at the top of the summary.
+    strict: bool = False
     engine: str = DEFAULT_ENGINE
 
     def __post_init__(self):
@@ -50,6 +54,7 @@ class Settings:
             price_base_year=os.environ.get(
                 ENVIRONMENT["price_base_year"], defaults.price_base_year
             ),
+            strict=os.environ.get(ENVIRONMENT["strict"], "").lower() in ("1", "true", "yes"),
             engine=os.environ.get(ENVIRONMENT["engine"], defaults.engine),
         )
 

@@ -16,10 +16,13 @@ from dagster import (
 )
 
 from orchestration.core.load_feeds import (
+    deflators_for_warehouse,
     feed_context,
+    price_base_problems,
     record_result,
     reference_context,
     unknown_feed_folders,
+    unread_entries,
     validate_feed,
     write_raw_table,
 )
@@ -139,15 +142,21 @@ def build_feed_asset(contract: FeedContract):
 def reference_overrides(context: AssetExecutionContext, settings: WholeplaceSettings):
     if not settings.feeds.is_dir():
         raise FileNotFoundError(f"the feeds directory {settings.feeds} does not exist")
-    _, overrides = reference_context(settings.feeds)
-    structural = unknown_feed_folders(settings.feeds)
+    validation, overrides = reference_context(settings.feeds)
+    structural = unknown_feed_folders(settings.feeds) + unread_entries(settings.feeds)
+    structural += price_base_problems(validation, settings.price_base_year)
     problems = structural + [p for r in overrides for p in r.problems]
     with settings.connect() as con:
         for contract in REFERENCE_CONTRACTS:
             matching = [r for r in overrides if r.contract.name == contract.name]
             con.execute(f"drop table if exists raw.{contract.table}")
             if matching:
-                write_raw_table(con, contract, matching[0].loaded)
+                rows = matching[0].loaded
+                if contract.name == "deflators" and not matching[0].blocked:
+                    rows, filled = deflators_for_warehouse(rows)
+                    if filled:
+                        problems.append(_chained_warning(filled))
+                write_raw_table(con, contract, rows)
                 record_result(con, matching[0])
     names = [r.contract.name for r in overrides]
     say(context, f"reference: {'replaced ' + ', '.join(names) if names else 'bundled tables'}")
@@ -164,6 +173,21 @@ def reference_overrides(context: AssetExecutionContext, settings: WholeplaceSett
             "problem_count": len(problems),
             "blocking_count": len(blocking),
         },
+    )
+
+
+def _chained_warning(years: list[str]) -> Problem:
+    return Problem(
+        "deflators",
+        "reference/deflators.csv",
+        None,
+        "financial_year",
+        ", ".join(years),
+        "deflator_years_chained",
+        f"has no row for {years[0]} to {years[-1]} ({len(years)} year(s)); no figure in the feeds "
+        "is in those years, so the bundled GDP deflators were chained on at the nearest year "
+        "both tables give (only the bundled unit cost database's price years use them)",
+        "warn",
     )
 
 

@@ -16,6 +16,7 @@ class WholeplaceSettings(ConfigurableResource):
     feeds_dir: str = str(_DEFAULTS.feeds_dir)
     warehouse_dir: str = str(_DEFAULTS.warehouse_dir)
     price_base_year: str = _DEFAULTS.price_base_year
+    strict: bool = _DEFAULTS.strict
     engine: str = _DEFAULTS.engine
 
     @classmethod
@@ -24,12 +25,15 @@ class WholeplaceSettings(ConfigurableResource):
             feeds_dir=str(settings.feeds),
             warehouse_dir=str(settings.layout.root),
             price_base_year=settings.price_base_year,
+            strict=settings.strict,
             engine=settings.engine,
         )
 
     @property
     def settings(self) -> Settings:
-        return Settings(self.feeds_dir, self.warehouse_dir, self.price_base_year, self.engine)
+        return Settings(
+            self.feeds_dir, self.warehouse_dir, self.price_base_year, self.strict, self.engine
+        )
 
     @property
     def feeds(self):

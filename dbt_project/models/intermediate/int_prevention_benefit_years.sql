@@ -22,6 +22,10 @@ discount_factors as (
     select * from {{ ref('int_prevention_discount_factors') }}
 ),
 
+base_year_factors as (
+    select * from {{ ref('int_prevention_base_year_discount_factors') }}
+),
+
 -- Step 1: n = cohort_size x engagement_rate x success_rate.
 people_achieving_outcome as (
     select
@@ -117,6 +121,22 @@ cashable_value as (
     from present_value
 ),
 
+-- The same present values discounted to the one base year of the warehouse instead of the
+-- intervention's own start, so that interventions starting in different years add up.
+rebased_value as (
+    select
+        cashable_value.*,
+        base_year_factors.pv_base_year,
+        base_year_factors.base_discount_factor,
+        cashable_value.net_value * base_year_factors.base_discount_factor as rebased_value,
+        cashable_value.cashable_value * base_year_factors.base_discount_factor
+            as rebased_cashable_value
+    from cashable_value
+    inner join base_year_factors
+        on cashable_value.start_year_start + cashable_value.year_index
+        = base_year_factors.financial_year_start
+),
+
 final as (
     select
         place_code,
@@ -150,11 +170,15 @@ final as (
         cast(round(cashable_value, 2) as decimal(18, 2)) as cashable_gbp,
         cast(round(present_value, 2) as decimal(18, 2)) as pv_gbp,
         cast(round(present_cashable_value, 2) as decimal(18, 2)) as pv_cashable_gbp,
+        pv_base_year,
+        base_discount_factor,
+        cast(round(rebased_value, 2) as decimal(18, 2)) as pv_rebased_gbp,
+        cast(round(rebased_cashable_value, 2) as decimal(18, 2)) as pv_cashable_rebased_gbp,
         price_base_year,
         is_synthetic,
         source_file,
         source_row
-    from cashable_value
+    from rebased_value
 )
 
 select * from final

@@ -1,7 +1,8 @@
 -- What each intervention costs in each year of its appraisal, in price-base terms, raised by the
 -- optimism bias of its cost confidence grade and discounted like the benefits:
 -- cost_real_t = cost_gbp x D(B) / D(year) x (1 + OB(cost_confidence_grade)); pv_t = cost_real_t
--- x discount factor of year t. Rounded to the penny once, at the end.
+-- x discount factor of year t; pv_cost_rebased_gbp the same cost discounted to the warehouse's
+-- one present-value base year instead. Rounded to the penny once, at the end.
 with costs as (
     select * from {{ ref('stg_feeds__intervention_costs') }}
 ),
@@ -20,6 +21,10 @@ optimism_bias as (
 
 discount_factors as (
     select * from {{ ref('int_prevention_discount_factors') }}
+),
+
+base_year_factors as (
+    select * from {{ ref('int_prevention_base_year_discount_factors') }}
 ),
 
 cost_years as (
@@ -53,10 +58,15 @@ present_costs as (
     select
         real_costs.*,
         discount_factors.discount_factor,
-        real_costs.real_cost * discount_factors.discount_factor as present_cost
+        real_costs.real_cost * discount_factors.discount_factor as present_cost,
+        base_year_factors.pv_base_year,
+        base_year_factors.base_discount_factor,
+        real_costs.real_cost * base_year_factors.base_discount_factor as rebased_cost
     from real_costs
     inner join discount_factors
         on real_costs.year_index = discount_factors.year_index
+    inner join base_year_factors
+        on real_costs.financial_year_start = base_year_factors.financial_year_start
 ),
 
 final as (
@@ -74,6 +84,9 @@ final as (
         discount_factor,
         cast(round(real_cost, 2) as decimal(18, 2)) as cost_real_gbp,
         cast(round(present_cost, 2) as decimal(18, 2)) as pv_cost_gbp,
+        pv_base_year,
+        base_discount_factor,
+        cast(round(rebased_cost, 2) as decimal(18, 2)) as pv_cost_rebased_gbp,
         price_base_year,
         is_synthetic,
         source_file,

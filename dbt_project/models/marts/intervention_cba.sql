@@ -1,5 +1,8 @@
 -- One cost-benefit appraisal per intervention: present values of its costs and of its fiscal,
--- economic and social benefits, net present value, returns on investment and payback.
+-- economic and social benefits, net present value, returns on investment and payback, discounted
+-- to its own start year as the Green Book appraisal reports them; and the same present values
+-- discounted to the warehouse's one base year (the _rebased_ columns), which add up across
+-- interventions starting in different years.
 with interventions as (
     select * from {{ ref('stg_feeds__interventions') }}
 ),
@@ -17,6 +20,11 @@ price_base as (
     from {{ ref('int_financial_years') }}
 ),
 
+pv_base as (
+    select max(pv_base_year) as pv_base_year
+    from {{ ref('int_prevention_base_year_discount_factors') }}
+),
+
 benefits_by_value_type as (
     select
         intervention_id,
@@ -24,6 +32,13 @@ benefits_by_value_type as (
         sum(case when value_type = 'economic' then pv_gbp else 0 end) as pv_economic_gbp,
         sum(case when value_type = 'social' then pv_gbp else 0 end) as pv_social_gbp,
         sum(pv_cashable_gbp) as pv_cashable_gbp,
+        sum(case when value_type = 'fiscal' then pv_rebased_gbp else 0 end)
+            as pv_fiscal_rebased_gbp,
+        sum(case when value_type = 'economic' then pv_rebased_gbp else 0 end)
+            as pv_economic_rebased_gbp,
+        sum(case when value_type = 'social' then pv_rebased_gbp else 0 end)
+            as pv_social_rebased_gbp,
+        sum(pv_cashable_rebased_gbp) as pv_cashable_rebased_gbp,
         count(distinct benefit_id) as benefit_streams
     from benefit_years
     group by intervention_id
@@ -32,7 +47,8 @@ benefits_by_value_type as (
 costs as (
     select
         intervention_id,
-        sum(pv_cost_gbp) as pv_costs_gbp
+        sum(pv_cost_gbp) as pv_costs_gbp,
+        sum(pv_cost_rebased_gbp) as pv_costs_rebased_gbp
     from cost_years
     group by intervention_id
 ),
@@ -105,6 +121,11 @@ appraisal as (
         coalesce(benefits_by_value_type.pv_social_gbp, 0) as pv_social_gbp,
         coalesce(benefits_by_value_type.pv_cashable_gbp, 0) as pv_cashable_gbp,
         coalesce(benefits_by_value_type.benefit_streams, 0) as benefit_streams,
+        coalesce(costs.pv_costs_rebased_gbp, 0) as pv_costs_rebased_gbp,
+        coalesce(benefits_by_value_type.pv_fiscal_rebased_gbp, 0) as pv_fiscal_rebased_gbp,
+        coalesce(benefits_by_value_type.pv_economic_rebased_gbp, 0) as pv_economic_rebased_gbp,
+        coalesce(benefits_by_value_type.pv_social_rebased_gbp, 0) as pv_social_rebased_gbp,
+        coalesce(benefits_by_value_type.pv_cashable_rebased_gbp, 0) as pv_cashable_rebased_gbp,
         payback.payback_years,
         interventions.is_synthetic
     from interventions
@@ -145,10 +166,22 @@ final as (
         ) as decimal(18, 4)) as public_value_roi,
         cast(appraisal.payback_years as integer) as payback_years,
         cast(appraisal.benefit_streams as integer) as benefit_streams,
+        pv_base.pv_base_year,
+        cast(appraisal.pv_costs_rebased_gbp as decimal(18, 2)) as pv_costs_rebased_gbp,
+        cast(appraisal.pv_fiscal_rebased_gbp as decimal(18, 2)) as pv_fiscal_rebased_gbp,
+        cast(appraisal.pv_economic_rebased_gbp as decimal(18, 2)) as pv_economic_rebased_gbp,
+        cast(appraisal.pv_social_rebased_gbp as decimal(18, 2)) as pv_social_rebased_gbp,
+        cast(appraisal.pv_cashable_rebased_gbp as decimal(18, 2)) as pv_cashable_rebased_gbp,
+        cast(
+            appraisal.pv_fiscal_rebased_gbp + appraisal.pv_economic_rebased_gbp
+            + appraisal.pv_social_rebased_gbp - appraisal.pv_costs_rebased_gbp
+            as decimal(18, 2)
+        ) as npv_rebased_gbp,
         price_base.price_base_year,
         appraisal.is_synthetic
     from appraisal
     cross join price_base
+    cross join pv_base
 )
 
 select * from final

@@ -1,8 +1,10 @@
 -- Each place's prevention interventions, year by year: what they cost, the fiscal, economic and
 -- social value they create, whose budgets the savings land in, and what the place keeps:
--- retained_by_place_gbp = local fiscal savings + gain_share_rate x national cashable savings,
--- the rate from the place's settlement covering that year (0 if none). Undiscounted figures are
--- price-base pounds of that year; pv_ figures are discounted to the start of each appraisal.
+-- retained_cashable_by_place_gbp = local cashable savings + gain_share_rate x national cashable
+-- savings (cashable on both sides: only cashable savings can leave a budget), the rate from the
+-- place's settlement covering that year (0 if none). Undiscounted figures are price-base pounds
+-- of that year; pv_ figures are discounted to the start of pv_base_year, one year for every
+-- intervention, so they add up across interventions starting in different years.
 with benefit_years as (
     select * from {{ ref('int_prevention_benefit_years') }}
 ),
@@ -28,6 +30,11 @@ price_base as (
     from {{ ref('int_financial_years') }}
 ),
 
+pv_base as (
+    select max(pv_base_year) as pv_base_year
+    from {{ ref('int_prevention_base_year_discount_factors') }}
+),
+
 values_by_year as (
     select
         place_code,
@@ -41,15 +48,17 @@ values_by_year as (
             as local_fiscal_gbp,
         sum(case when value_type = 'fiscal' and agency_tier = 'national' then net_gbp else 0 end)
             as national_fiscal_gbp,
+        sum(case when agency_tier = 'local' then cashable_gbp else 0 end)
+            as local_cashable_gbp,
         sum(case when agency_tier = 'national' then cashable_gbp else 0 end)
             as national_cashable_gbp,
-        sum(case when value_type = 'fiscal' then pv_gbp else 0 end) as pv_fiscal_gbp,
-        sum(case when value_type = 'economic' then pv_gbp else 0 end) as pv_economic_gbp,
-        sum(case when value_type = 'social' then pv_gbp else 0 end) as pv_social_gbp,
-        sum(pv_cashable_gbp) as pv_cashable_gbp,
-        sum(case when value_type = 'fiscal' and agency_tier = 'local' then pv_gbp else 0 end)
-            as pv_local_fiscal_gbp,
-        sum(case when agency_tier = 'national' then pv_cashable_gbp else 0 end)
+        sum(case when value_type = 'fiscal' then pv_rebased_gbp else 0 end) as pv_fiscal_gbp,
+        sum(case when value_type = 'economic' then pv_rebased_gbp else 0 end) as pv_economic_gbp,
+        sum(case when value_type = 'social' then pv_rebased_gbp else 0 end) as pv_social_gbp,
+        sum(pv_cashable_rebased_gbp) as pv_cashable_gbp,
+        sum(case when agency_tier = 'local' then pv_cashable_rebased_gbp else 0 end)
+            as pv_local_cashable_gbp,
+        sum(case when agency_tier = 'national' then pv_cashable_rebased_gbp else 0 end)
             as pv_national_cashable_gbp,
         {{ any_synthetic() }} as any_synthetic
     from benefit_years
@@ -62,7 +71,7 @@ costs_by_year as (
         financial_year,
         financial_year_start,
         sum(cost_real_gbp) as costs_gbp,
-        sum(pv_cost_gbp) as pv_costs_gbp,
+        sum(pv_cost_rebased_gbp) as pv_costs_gbp,
         {{ any_synthetic() }} as any_synthetic
     from cost_years
     group by place_code, financial_year, financial_year_start
@@ -142,12 +151,13 @@ summary as (
         coalesce(values_by_year.cashable_gbp, 0) as cashable_gbp,
         coalesce(values_by_year.local_fiscal_gbp, 0) as local_fiscal_gbp,
         coalesce(values_by_year.national_fiscal_gbp, 0) as national_fiscal_gbp,
+        coalesce(values_by_year.local_cashable_gbp, 0) as local_cashable_gbp,
         coalesce(values_by_year.national_cashable_gbp, 0) as national_cashable_gbp,
         coalesce(values_by_year.pv_fiscal_gbp, 0) as pv_fiscal_gbp,
         coalesce(values_by_year.pv_economic_gbp, 0) as pv_economic_gbp,
         coalesce(values_by_year.pv_social_gbp, 0) as pv_social_gbp,
         coalesce(values_by_year.pv_cashable_gbp, 0) as pv_cashable_gbp,
-        coalesce(values_by_year.pv_local_fiscal_gbp, 0) as pv_local_fiscal_gbp,
+        coalesce(values_by_year.pv_local_cashable_gbp, 0) as pv_local_cashable_gbp,
         coalesce(values_by_year.pv_national_cashable_gbp, 0) as pv_national_cashable_gbp,
         gain_share.settlement_id,
         cast(coalesce(gain_share.gain_share_rate, 0) as double) as gain_share_rate,
@@ -175,12 +185,12 @@ summary as (
 retained as (
     select
         summary.*,
-        {{ round_to_penny("cast(summary.local_fiscal_gbp as double)
+        {{ round_to_penny("cast(summary.local_cashable_gbp as double)
             + summary.gain_share_rate * cast(summary.national_cashable_gbp as double)") }}
-            as retained_by_place_gbp,
-        {{ round_to_penny("cast(summary.pv_local_fiscal_gbp as double)
+            as retained_cashable_by_place_gbp,
+        {{ round_to_penny("cast(summary.pv_local_cashable_gbp as double)
             + summary.gain_share_rate * cast(summary.pv_national_cashable_gbp as double)") }}
-            as pv_retained_by_place_gbp
+            as pv_retained_cashable_by_place_gbp
     from summary
 ),
 
@@ -197,16 +207,24 @@ final as (
         cast(retained.cashable_gbp as decimal(18, 2)) as cashable_gbp,
         cast(retained.local_fiscal_gbp as decimal(18, 2)) as local_fiscal_gbp,
         cast(retained.national_fiscal_gbp as decimal(18, 2)) as national_fiscal_gbp,
+        cast(retained.local_cashable_gbp as decimal(18, 2)) as local_cashable_gbp,
         cast(retained.national_cashable_gbp as decimal(18, 2)) as national_cashable_gbp,
         retained.settlement_id,
         retained.gain_share_rate,
-        cast(retained.retained_by_place_gbp as decimal(18, 2)) as retained_by_place_gbp,
+        cast(retained.retained_cashable_by_place_gbp as decimal(18, 2))
+            as retained_cashable_by_place_gbp,
+        -- The dashboard still reads the old name; the same figure until it reads the new one.
+        cast(retained.retained_cashable_by_place_gbp as decimal(18, 2)) as retained_by_place_gbp,
+        pv_base.pv_base_year,
         cast(retained.pv_costs_gbp as decimal(18, 2)) as pv_costs_gbp,
         cast(retained.pv_fiscal_gbp as decimal(18, 2)) as pv_fiscal_gbp,
         cast(retained.pv_economic_gbp as decimal(18, 2)) as pv_economic_gbp,
         cast(retained.pv_social_gbp as decimal(18, 2)) as pv_social_gbp,
         cast(retained.pv_cashable_gbp as decimal(18, 2)) as pv_cashable_gbp,
-        cast(retained.pv_retained_by_place_gbp as decimal(18, 2)) as pv_retained_by_place_gbp,
+        cast(retained.pv_retained_cashable_by_place_gbp as decimal(18, 2))
+            as pv_retained_cashable_by_place_gbp,
+        cast(retained.pv_retained_cashable_by_place_gbp as decimal(18, 2))
+            as pv_retained_by_place_gbp,
         cast(retained.population as bigint) as population,
         retained.population_basis,
         cast(round(cast(retained.costs_gbp as double)
@@ -218,12 +236,14 @@ final as (
             as public_value_per_head_gbp,
         cast(round(cast(retained.cashable_gbp as double)
             / nullif(retained.population, 0), 4) as decimal(18, 4)) as cashable_per_head_gbp,
-        cast(round(retained.retained_by_place_gbp
-            / nullif(retained.population, 0), 4) as decimal(18, 4)) as retained_per_head_gbp,
+        cast(round(retained.retained_cashable_by_place_gbp
+            / nullif(retained.population, 0), 4) as decimal(18, 4))
+            as retained_cashable_per_head_gbp,
         price_base.price_base_year,
         retained.is_synthetic
     from retained
     cross join price_base
+    cross join pv_base
 )
 
 select * from final

@@ -18,6 +18,8 @@ final as (
         discount_factor,
         cost_real_gbp,
         pv_cost_gbp,
+        pv_base_year,
+        pv_cost_rebased_gbp,
         price_base_year,
         is_synthetic,
         source_file,

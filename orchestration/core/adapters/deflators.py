@@ -58,6 +58,9 @@ def _index_headers(headers) -> list[str]:
     return [h for h in headers if "change" not in h.lower() and "%" not in h]
 
 
+MAX_INDEX = 1_000_000
+
+
 def _accept(table: Table) -> int | None:
     found = find_columns(_index_headers(table.headers), COLUMNS)
     if found.missing_required:
@@ -85,6 +88,12 @@ def adapt(path: Path, table: Table, context: AdaptContext | None = None) -> Adap
             value = number(row[found.columns["index"]])
         except ValueError:
             value = None
+        if value is not None and not (value.is_finite() and 0 < value < MAX_INDEX):
+            raise AdapterError(
+                f"{path.name}: the index of {year or 'a row'} is '{row[found.columns['index']]}', "
+                f"not a usable GDP deflator (a positive number below {MAX_INDEX:,}); correct "
+                "the file and ingest it again"
+            )
         if year is None or value is None or year in index:
             left_out += 1
             continue
