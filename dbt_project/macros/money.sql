@@ -1,6 +1,13 @@
+{#- A double rounded to the penny, the same on every engine: DuckDB rounds a double's binary
+    value, Spark its shortest decimal form, so x.xx5 could round apart. Fixing six decimal places
+    first, then rounding the decimal, gives one answer (half away from zero) on both. -#}
+{% macro round_to_penny(double_expression, places=2) -%}
+    cast(round(cast({{ double_expression }} as decimal(38, 6)), {{ places }}) as decimal(18, {{ places }}))
+{%- endmacro %}
+
 {#- Money in price-base pounds: cash x D(price base) / D(year), rounded to the penny once. -#}
 {% macro real_terms(cash_expression, factor_expression) -%}
-    cast(round(cast({{ cash_expression }} as double) * {{ factor_expression }}, 2) as decimal(18, 2))
+    {{ round_to_penny("cast(" ~ cash_expression ~ " as double) * " ~ factor_expression) }}
 {%- endmacro %}
 
 {#- Pounds per head to four decimal places; empty where the population is unknown or zero.

@@ -23,7 +23,8 @@ from orchestration.core.errors import BuildBusy, UsageError
 from orchestration.core.load_feeds import with_settings
 from orchestration.core.lock import build_lock
 from orchestration.core.paths import WarehouseLayout
-from orchestration.core.settings import DEFAULT_PRICE_BASE, Settings
+from orchestration.core.settings import DEFAULT_ENGINE, DEFAULT_PRICE_BASE, Settings
+from orchestration.core.spark_engine import missing_requirements
 from schemas import FEEDS
 
 LOGS_KEPT = 10
@@ -35,15 +36,18 @@ def run_build(
     price_base_year: str = DEFAULT_PRICE_BASE,
     verbose: bool = False,
     strict: bool = False,
+    engine: str = DEFAULT_ENGINE,
 ) -> int:
-    settings = Settings(Path(feeds), Path(warehouse), price_base_year, strict)
+    settings = Settings(Path(feeds), Path(warehouse), price_base_year, strict, engine)
     if not settings.feeds.is_dir():
         raise UsageError(f"the feeds directory {settings.feeds} does not exist")
     for contract in FEEDS:
         with_settings(contract, settings.feeds)  # a broken wholeplace.toml stops here, in words
+    if engine == "spark" and (missing := missing_requirements()):
+        raise UsageError(missing)
     configure_progress_output(verbose)
     layout = settings.layout
-    say(f"wholeplace build: feeds {settings.feeds} -> warehouse {layout.root}")
+    say(f"wholeplace build: feeds {settings.feeds} -> warehouse {layout.root} ({engine})")
     try:
         with build_lock(layout):
             return _build(settings, layout, verbose)
@@ -71,7 +75,7 @@ def _build(settings: Settings, layout: WarehouseLayout, verbose: bool) -> int:
     from orchestration.cli.summary import print_failure, print_summary
 
     if not result.success:
-        print_failure(result, layout, log_file)
+        print_failure(result, layout, settings.engine, log_file)
         return EXIT_BLOCKED
     _lead_with_failed_checks(layout)
     print_summary(layout, elapsed)

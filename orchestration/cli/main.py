@@ -17,7 +17,7 @@ from orchestration.cli.output import (
     operational_sentence,
 )
 from orchestration.core.errors import UsageError
-from orchestration.core.settings import DEFAULT_EXPORT_DIR, EXPORT_FORMATS, Settings
+from orchestration.core.settings import DEFAULT_EXPORT_DIR, ENGINES, EXPORT_FORMATS, Settings
 from schemas.common import financial_year_is_valid
 
 DEFAULTS = Settings()
@@ -68,6 +68,13 @@ def parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="refuse to publish when a settlement check fails (default: publish, failures first)",
+    )
+    build.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULTS.engine,
+        help=f"where dbt builds the warehouse (default {DEFAULTS.engine}; spark needs the "
+        "optional spark extra and Java 17, see docs/scale-out.md)",
     )
     build.add_argument(
         "--verbose",
@@ -136,7 +143,12 @@ def run(args: argparse.Namespace) -> int:
         from orchestration.cli.build import run_build
 
         return run_build(
-            args.feeds, args.warehouse, args.price_base, verbose=args.verbose, strict=args.strict
+            args.feeds,
+            args.warehouse,
+            args.price_base,
+            verbose=args.verbose,
+            strict=args.strict,
+            engine=args.engine,
         )
     if args.command == "validate":
         from orchestration.cli.validate import validate_file

@@ -24,7 +24,9 @@ def money(value: float | None) -> str:
     return f"{sign}£{value:,.0f}"
 
 
-def print_failure(result, layout: WarehouseLayout, log_file: Path | None = None) -> None:
+def print_failure(
+    result, layout: WarehouseLayout, engine: str, log_file: Path | None = None
+) -> None:
     print("\nBUILD STOPPED: nothing was published; the previous snapshot (if any) is unchanged.")
     for evaluation in result.get_asset_check_evaluations():
         problems = evaluation.metadata.get("problems")
@@ -42,7 +44,7 @@ def print_failure(result, layout: WarehouseLayout, log_file: Path | None = None)
                 f"  ... and {total - MAX_PROBLEMS_PRINTED} more "
                 "(run `wholeplace validate FEED FILE` for the full list)"
             )
-    tests, models = failed_tests(layout), failed_models(layout)
+    tests, models = failed_tests(layout, engine), failed_models(layout, engine)
     if tests:
         print(f"\nThe warehouse's own checks (dbt data tests) failed {len(tests)} time(s):")
         for failure in tests:

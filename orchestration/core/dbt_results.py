@@ -72,8 +72,8 @@ def _sample_query(test: dict, relation: str | None, compiled: str) -> str | None
     return compiled or None
 
 
-def _sample_rows(database: Path, query: str | None) -> list[dict]:
-    if not query or not database.exists():
+def _sample_rows(database: Path | None, query: str | None) -> list[dict]:
+    if not query or database is None or not database.exists():
         return []
     try:
         with duckdb.connect(str(database), read_only=True) as con:
@@ -87,9 +87,11 @@ def _sample_rows(database: Path, query: str | None) -> list[dict]:
         return []
 
 
-def failed_tests(layout: WarehouseLayout) -> list[DbtFailure]:
-    results = _load(layout.dbt_target / "run_results.json").get("results", [])
-    nodes = _load(layout.dbt_target / "manifest.json").get("nodes", {})
+def failed_tests(layout: WarehouseLayout, engine: str) -> list[DbtFailure]:
+    results = _load(layout.dbt_target(engine) / "run_results.json").get("results", [])
+    nodes = _load(layout.dbt_target(engine) / "manifest.json").get("nodes", {})
+    # Example rows are read from the working DuckDB database; a Spark build's tables are not there.
+    database = layout.database if engine == "duckdb" else None
     failures = []
     for result in results:
         unique_id = result.get("unique_id", "")
@@ -113,15 +115,15 @@ def failed_tests(layout: WarehouseLayout) -> list[DbtFailure]:
                 model=_model_words(model) if model else "a dbt test",
                 column=test.get("column_name"),
                 meaning=meaning,
-                rows=_sample_rows(layout.database, query),
+                rows=_sample_rows(database, query),
             )
         )
     return failures
 
 
-def failed_models(layout: WarehouseLayout) -> list[str]:
+def failed_models(layout: WarehouseLayout, engine: str) -> list[str]:
     """Models and seeds dbt could not build, each with the first line of dbt's message."""
-    results = _load(layout.dbt_target / "run_results.json").get("results", [])
+    results = _load(layout.dbt_target(engine) / "run_results.json").get("results", [])
     return [
         f"{r['unique_id'].split('.')[-1]}: {(r.get('message') or 'failed').splitlines()[0]}"
         for r in results

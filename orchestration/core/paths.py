@@ -40,10 +40,16 @@ class WarehouseLayout:
     def logs_dir(self) -> Path:
         return self.root / "logs"
 
+    def dbt_target(self, engine: str = "duckdb") -> Path:
+        """dbt's run artifacts for this warehouse and engine (run_results.json, compiled SQL):
+        one folder per engine, so a Spark build's manifest never overwrites a DuckDB build's."""
+        return self.work_dir / ("dbt-target" if engine == "duckdb" else f"dbt-target-{engine}")
+
     @property
-    def dbt_target(self) -> Path:
-        """dbt's run artifacts for this warehouse (run_results.json, compiled SQL)."""
-        return self.work_dir / "dbt-target"
+    def spark_dir(self) -> Path:
+        """The Spark engine's working folder: its Derby metastore, its tables (plain Parquet) and
+        the raw feeds handed to it as Parquet."""
+        return self.work_dir / "spark"
 
     @property
     def build_lock(self) -> Path:

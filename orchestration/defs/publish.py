@@ -13,6 +13,7 @@ from dagster_dbt import get_asset_key_for_model
 from orchestration.core.dbt_manifest import published_marts
 from orchestration.core.errors import PublishBlocked
 from orchestration.core.publish import publish_snapshot
+from orchestration.core.spark_engine import attach_spark_marts
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 from orchestration.defs.warehouse import warehouse_models
@@ -28,6 +29,8 @@ from orchestration.defs.warehouse import warehouse_models
 )
 def published_snapshot(context: AssetExecutionContext, settings: WholeplaceSettings):
     with settings.connect() as con:
+        if settings.engine == "spark":
+            attach_spark_marts(con, settings.layout)
         if settings.strict:
             _refuse_failing_checks(con)
         try:

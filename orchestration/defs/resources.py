@@ -17,6 +17,7 @@ class WholeplaceSettings(ConfigurableResource):
     warehouse_dir: str = str(_DEFAULTS.warehouse_dir)
     price_base_year: str = _DEFAULTS.price_base_year
     strict: bool = _DEFAULTS.strict
+    engine: str = _DEFAULTS.engine
 
     @classmethod
     def of(cls, settings: Settings) -> WholeplaceSettings:
@@ -25,11 +26,14 @@ class WholeplaceSettings(ConfigurableResource):
             warehouse_dir=str(settings.layout.root),
             price_base_year=settings.price_base_year,
             strict=settings.strict,
+            engine=settings.engine,
         )
 
     @property
     def settings(self) -> Settings:
-        return Settings(self.feeds_dir, self.warehouse_dir, self.price_base_year, self.strict)
+        return Settings(
+            self.feeds_dir, self.warehouse_dir, self.price_base_year, self.strict, self.engine
+        )
 
     @property
     def feeds(self):

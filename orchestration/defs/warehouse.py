@@ -9,6 +9,7 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.core.paths import DBT_PROJECT_DIR
 from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
+from orchestration.core.spark_engine import export_raw_tables
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 
@@ -27,16 +28,26 @@ def overridden_reference_tables(settings: WholeplaceSettings) -> list[str]:
     return sorted(name.removeprefix("reference_") for (name,) in rows)
 
 
-def dbt_vars(settings: WholeplaceSettings) -> str:
-    """Everything dbt is told about this build; profiles.yml reads the database path from it."""
+def dbt_vars(settings: WholeplaceSettings, raw_tables: list[str] = ()) -> str:
+    """Everything dbt is told about this build; profiles.yml reads the engine's paths from it."""
     return json.dumps(
         {
             "duckdb_path": str(settings.layout.database),
+            "spark_dir": str(settings.layout.spark_dir),
+            "raw_tables": list(raw_tables),
             "price_base_year": settings.price_base_year,
             "duckdb_memory_limit": DUCKDB_MEMORY_LIMIT,
             "reference_overrides": overridden_reference_tables(settings),
         }
     )
+
+
+def raw_tables_for_engine(settings: WholeplaceSettings) -> list[str]:
+    """Spark reads the validated feeds from Parquet; DuckDB reads them where they were loaded."""
+    if settings.engine == "duckdb":
+        return []
+    with settings.connect() as con:
+        return export_raw_tables(con, settings.layout)
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
@@ -45,10 +56,13 @@ def warehouse_models(
 ):
     # dbt's run artifacts live with the warehouse they describe and are replaced each build,
     # so the repository's target/ holds only the manifest and builds of two warehouses never mix.
-    target = settings.layout.dbt_target
+    target = settings.layout.dbt_target(settings.engine)
     shutil.rmtree(target, ignore_errors=True)
+    variables = dbt_vars(settings, raw_tables_for_engine(settings))
     invocation = dbt.cli(
-        ["build", "--vars", dbt_vars(settings)], context=context, target_path=target
+        ["build", "--target", settings.engine, "--vars", variables],
+        context=context,
+        target_path=target,
     )
     steps = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
     say(context, f"dbt build: {steps} models, seeds and tests")

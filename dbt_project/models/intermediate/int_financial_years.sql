@@ -16,7 +16,8 @@ final as (
         {{ financial_year_midpoint('deflators.financial_year_start') }} as midpoint_date,
         deflators.gdp_deflator_index,
         '{{ var("price_base_year") }}' as price_base_year,
-        cast(price_base.base_index as double) / cast(deflators.gdp_deflator_index as double)
+        cast(price_base.base_index as double)
+            / nullif(cast(deflators.gdp_deflator_index as double), 0)
             as real_terms_factor
     from deflators
     cross join price_base

@@ -29,7 +29,7 @@ before_base as (
         base_year.pv_base_year,
         base_year.base_year_start - discount_factors.year_index as financial_year_start,
         0 - discount_factors.year_index as years_from_base,
-        1 / discount_factors.discount_factor as base_discount_factor
+        1 / nullif(discount_factors.discount_factor, 0) as base_discount_factor
     from discount_factors
     cross join base_year
     where discount_factors.year_index > 0

@@ -52,7 +52,7 @@ unit_cost_in_price_base as (
         unit_costs.value_type,
         unit_costs.price_base_year,
         cast(unit_costs.cost_gbp as double) * unit_costs.price_base_deflator
-            / unit_costs.price_year_deflator as unit_cost_base_gbp
+            / nullif(unit_costs.price_year_deflator, 0) as unit_cost_base_gbp
     from people_achieving_outcome
     inner join unit_costs
         on people_achieving_outcome.unit_cost_code = unit_costs.unit_cost_code

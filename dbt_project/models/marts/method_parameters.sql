@@ -8,7 +8,7 @@ final as (
     select
         confidence_grade,
         optimism_bias,
-        0.035 as discount_rate_first_30_years,
+        cast(0.035 as decimal(4, 3)) as discount_rate_first_30_years,
         '{{ var("price_base_year") }}' as price_base_year
     from optimism_bias
 )

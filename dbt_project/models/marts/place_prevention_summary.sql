@@ -185,11 +185,11 @@ summary as (
 retained as (
     select
         summary.*,
-        round(cast(summary.local_cashable_gbp as double)
-            + summary.gain_share_rate * cast(summary.national_cashable_gbp as double), 2)
+        {{ round_to_penny("cast(summary.local_cashable_gbp as double)
+            + summary.gain_share_rate * cast(summary.national_cashable_gbp as double)") }}
             as retained_cashable_by_place_gbp,
-        round(cast(summary.pv_local_cashable_gbp as double)
-            + summary.gain_share_rate * cast(summary.pv_national_cashable_gbp as double), 2)
+        {{ round_to_penny("cast(summary.pv_local_cashable_gbp as double)
+            + summary.gain_share_rate * cast(summary.pv_national_cashable_gbp as double)") }}
             as pv_retained_cashable_by_place_gbp
     from summary
 ),

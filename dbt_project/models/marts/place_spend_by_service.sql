@@ -34,8 +34,7 @@ by_service as (
         max(case when outturn.is_synthetic then 1 else 0 end) = 1 as is_synthetic,
         -- every distinct source behind the figure, so a real figure names its return and year
         -- and a mixed one (real districts with synthetic others) shows both
-        string_agg(distinct outturn.data_provenance, '; ' order by outturn.data_provenance)
-            as data_provenance
+        {{ sorted_list('outturn.data_provenance', "'; '", distinct=true) }} as data_provenance
     from outturn
     inner join area_place
         on outturn.area_code = area_place.area_code

@@ -145,7 +145,7 @@ pot_matches_announced_total as (
 ),
 
 announced_years as (
-    select settlement_id, financial_year, {{ dbt.listagg("distinct source", "'; '") }} as sources
+    select settlement_id, financial_year, {{ sorted_list("source", "'; '", distinct=true) }} as sources
     from totals
     where announced_total_gbp is not null
     group by settlement_id, financial_year
@@ -420,7 +420,7 @@ share_totals as (
         funding_line,
         sum(share) as total_share,
         {{ any_synthetic() }} as is_synthetic,
-        {{ dbt.listagg("settlement_id", "', '", "order by settlement_id") }} as settlement_ids
+        {{ sorted_list("settlement_id", "', '") }} as settlement_ids
     from shares
     group by place_code, financial_year, funding_line
 ),
@@ -573,7 +573,7 @@ pot_real_terms_movement as (
         coalesce(this_year.pot_gbp_real, 0) as actual_gbp,
         {{ dbt.concat(["'pot in real terms (price base ' ", "'" ~ var('price_base_year') ~ "'",
             "') against the year before; moves of more than " ~ (var('pot_movement_threshold', 0.2) * 100) | round | int ~ "% are flagged: '",
-            dbt.safe_cast("round(100 * (cast(coalesce(this_year.pot_gbp_real, 0) as double) / nullif(cast(last_year.pot_gbp_real as double), 0) - 1), 1)", text),
+            dbt.safe_cast(round_to_penny("100 * (cast(coalesce(this_year.pot_gbp_real, 0) as double) / nullif(cast(last_year.pot_gbp_real as double), 0) - 1)", places=1), text),
             "'%'"]) }} as detail,
         settlement_years.is_synthetic
     from settlement_years

@@ -1,0 +1,94 @@
+"""The Spark engine's hand-offs, without Dagster: the validated feeds go to Spark as Parquet, and
+Spark's marts come back to the publish step as Parquet.
+
+Feeds are checked by the same Python contracts on either engine and loaded into the working
+DuckDB database as always (same messages, quarantine and row accounting). For Spark, every raw
+table is then written out as Parquet in WAREHOUSE/work/spark/raw/<table>/; dbt's on-run-start hook
+(macros/raw_tables.sql) registers those folders as Spark tables. Spark writes its marts as plain
+Parquet tables under WAREHOUSE/work/spark/tables/marts.db/<mart>/; the working database gets a
+view over each, so the publish step writes the same snapshot and manifest from them."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from orchestration.core.dbt_manifest import published_marts
+from orchestration.core.paths import WarehouseLayout
+from orchestration.core.publish import sql_identifier, sql_literal
+
+SPARK_EXTRA = 'pip install -e ".[spark]"'
+
+
+def missing_requirements() -> str | None:
+    """Why the Spark engine cannot run here, in words, or None when it can."""
+    for module, package in (("pyspark", "pyspark"), ("dbt.adapters.spark", "dbt-spark")):
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:
+            found = False
+        if not found:
+            return f"the spark engine needs {package}, in the optional spark extra: {SPARK_EXTRA}"
+    java_home = os.environ.get("JAVA_HOME")
+    if not shutil.which("java") and not (java_home and Path(java_home, "bin", "java").exists()):
+        return (
+            "the spark engine needs Java 17 (java was not found on PATH or in JAVA_HOME); "
+            "on Debian: apt-get install openjdk-17-jre-headless"
+        )
+    return None
+
+
+def raw_folder(layout: WarehouseLayout) -> Path:
+    return layout.spark_dir / "raw"
+
+
+def mart_folder(layout: WarehouseLayout, mart: str) -> Path:
+    """Where Spark keeps a managed table of the `marts` database (spark.sql.warehouse.dir)."""
+    return layout.spark_dir / "tables" / "marts.db" / mart
+
+
+def export_raw_tables(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout) -> list[str]:
+    """Every table of the working database's raw schema as Parquet for Spark; returns the names."""
+    folder = raw_folder(layout)
+    shutil.rmtree(folder, ignore_errors=True)
+    names = [
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'raw' order by table_name"
+        ).fetchall()
+    ]
+    for name in names:
+        (folder / name).mkdir(parents=True)
+        target = (folder / name / "part-0.parquet").as_posix()
+        con.execute(f"copy raw.{sql_identifier(name)} to {sql_literal(target)} (format parquet)")
+    return names
+
+
+def attach_spark_marts(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout) -> list[str]:
+    """Point the working database's marts at the Parquet files Spark wrote (replacing whatever an
+    earlier build left there), so publishing reads the Spark build."""
+    con.execute("create schema if not exists marts")
+    existing = dict(
+        con.execute(
+            "select table_name, table_type from information_schema.tables "
+            "where table_schema = 'marts'"
+        ).fetchall()
+    )
+    attached = []
+    for mart in published_marts():
+        folder = mart_folder(layout, mart.name)
+        if not folder.is_dir():
+            raise FileNotFoundError(f"Spark has no table for the mart {mart.name} in {folder}")
+        relation = f"marts.{sql_identifier(mart.name)}"
+        kind = existing.get(mart.name)
+        if kind:
+            con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {relation}")
+        files = sql_literal((folder / "*.parquet").as_posix())
+        con.execute(f"create view {relation} as select * from read_parquet({files})")
+        attached.append(mart.name)
+    return attached
