@@ -46,16 +46,19 @@ def place_totals(snap: Snapshot) -> pd.DataFrame:
         if retained
         else "(SELECT NULL::VARCHAR AS place_code, NULL::DOUBLE AS retained_gbp)"
     )
+    # Present values of interventions starting in different years are only added on one basis:
+    # the rebased ones (every value discounted to the warehouse's base year) where published.
+    on = "_rebased" if "pv_costs_rebased_gbp" in snap.columns(CBA) else ""
     return snap.query(
         f"""
         WITH totals AS (
             SELECT place_code, COUNT(*) AS interventions,
-                   CAST(SUM(pv_costs_gbp) AS DOUBLE) AS pv_costs_gbp,
-                   CAST(SUM(pv_fiscal_gbp) AS DOUBLE) AS pv_fiscal_gbp,
-                   CAST(SUM(pv_economic_gbp) AS DOUBLE) AS pv_economic_gbp,
-                   CAST(SUM(pv_social_gbp) AS DOUBLE) AS pv_social_gbp,
-                   CAST(SUM(pv_cashable_gbp) AS DOUBLE) AS pv_cashable_gbp,
-                   CAST(SUM(npv_gbp) AS DOUBLE) AS npv_gbp,
+                   CAST(SUM(pv_costs{on}_gbp) AS DOUBLE) AS pv_costs_gbp,
+                   CAST(SUM(pv_fiscal{on}_gbp) AS DOUBLE) AS pv_fiscal_gbp,
+                   CAST(SUM(pv_economic{on}_gbp) AS DOUBLE) AS pv_economic_gbp,
+                   CAST(SUM(pv_social{on}_gbp) AS DOUBLE) AS pv_social_gbp,
+                   CAST(SUM(pv_cashable{on}_gbp) AS DOUBLE) AS pv_cashable_gbp,
+                   CAST(SUM(npv{on}_gbp) AS DOUBLE) AS npv_gbp,
                    COALESCE(BOOL_OR(is_synthetic), FALSE) AS is_synthetic
             FROM {CBA} GROUP BY place_code
         )
