@@ -15,7 +15,10 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-LADS = Path("/work/shared/reference-data/boundaries/lad_dec2024_uk_buc.geojson")
+from orchestration.core.paths import REPO
+
+# shared/ sits beside the repository (read-only reference data, not shipped with it).
+LADS = REPO.parent / "shared" / "reference-data" / "boundaries" / "lad_dec2024_uk_buc.geojson"
 OUT = Path(__file__).resolve().parents[2] / "dashboards" / "assets" / "england_outline.geojson"
 DIGITS = 4  # about 10 metres: finer than the map can show
 
