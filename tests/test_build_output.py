@@ -64,7 +64,7 @@ def _dbt_test(layout: WarehouseLayout, selection: str) -> None:
     variables = json.dumps({"duckdb_path": str(layout.database)})
     subprocess.run(
         [str(dbt), "test", "--select", selection, "--profiles-dir", ".", "--vars", variables]
-        + ["--target-path", str(layout.dbt_target)],
+        + ["--target-path", str(layout.dbt_target("duckdb"))],
         cwd=DBT_PROJECT_DIR,
         capture_output=True,
         check=False,
@@ -87,7 +87,7 @@ def test_a_failing_dbt_data_test_becomes_a_sentence_with_its_rows(demo_warehouse
     assert broken > 0
     _dbt_test(layout, "accepted_values_whole_place_budget_budget_type__resource__capital")
 
-    failures = failed_tests(layout)
+    failures = failed_tests(layout, "duckdb")
     assert len(failures) == 1
     sentence = failures[0].sentence()
     assert sentence.startswith("marts model whole_place_budget, column budget_type: ")
@@ -103,4 +103,4 @@ def test_passing_dbt_tests_give_no_sentence(demo_warehouse, tmp_path):
     layout.work_dir.mkdir(parents=True)
     shutil.copy(WarehouseLayout(demo_warehouse).database, layout.database)
     _dbt_test(layout, "accepted_values_whole_place_budget_budget_type__resource__capital")
-    assert failed_tests(layout) == []
+    assert failed_tests(layout, "duckdb") == []
