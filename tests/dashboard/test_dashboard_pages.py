@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from dashboard_helpers import (
     COMPARE,
@@ -28,9 +29,20 @@ from dashboards.formatting import format_gbp_short, format_per_head, format_shar
 
 
 def prevention_totals(warehouse: Path, place: str) -> dict:
+    """A place's present values added up on one basis: rebased to the warehouse's base year where
+    the snapshot publishes them (a real build), else as given (the small fake snapshot)."""
+    columns = set(
+        duckdb.execute(
+            f"DESCRIBE SELECT * FROM '{warehouse / 'published' / 'intervention_cba.parquet'}'"
+        ).df()["column_name"]
+    )
+    on = "_rebased" if "pv_costs_rebased_gbp" in columns else ""
     row = {
         column: parquet(
-            warehouse, f"SELECT SUM({column}) FROM intervention_cba WHERE place_code = ?", place
+            warehouse,
+            f"SELECT SUM({column.replace('_gbp', on + '_gbp')}) FROM intervention_cba "
+            "WHERE place_code = ?",
+            place,
         )
         for column in ("pv_costs_gbp", "pv_fiscal_gbp")
     }
