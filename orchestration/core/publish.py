@@ -17,7 +17,7 @@ import duckdb
 
 from orchestration.core.audit import audit_snapshot
 from orchestration.core.data_docs import DATA_DOCS_DIR, INDEX, write_data_docs
-from orchestration.core.dbt_manifest import published_marts
+from orchestration.core.dbt_manifest import Mart, published_marts
 from orchestration.core.errors import PublishBlocked
 from orchestration.core.load_feeds import ensure_bookkeeping_tables
 from orchestration.core.paths import REPO, WarehouseLayout
@@ -49,7 +49,9 @@ def sql_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def export_marts(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, dict]:
+def export_marts(
+    con: duckdb.DuckDBPyConnection, folder: Path, marts_to_publish: list[Mart]
+) -> dict[str, dict]:
     """Every mart dbt's yml marks as published, sorted by its grain, as one Parquet file each."""
     present = {
         name
@@ -58,7 +60,7 @@ def export_marts(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, dict
         ).fetchall()
     }
     marts = {}
-    for mart in published_marts():
+    for mart in marts_to_publish:
         if mart.name not in present:
             continue
         target = folder / f"{mart.name}.parquet"
@@ -73,14 +75,14 @@ def export_marts(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, dict
     return marts
 
 
-def column_descriptions() -> dict[str, dict[str, str]]:
+def column_descriptions(marts: list[Mart]) -> dict[str, dict[str, str]]:
     """mart -> column -> its description in the mart's dbt yml, for readers of the snapshot."""
-    return {mart.name: mart.columns for mart in published_marts()}
+    return {mart.name: mart.columns for mart in marts}
 
 
-def column_labels() -> dict[str, dict[str, str]]:
+def column_labels(marts: list[Mart]) -> dict[str, dict[str, str]]:
     """mart -> column -> its short label (`meta: {label: ...}` in the mart's dbt yml)."""
-    return {mart.name: mart.labels for mart in published_marts()}
+    return {mart.name: mart.labels for mart in marts}
 
 
 def input_accounting(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -158,6 +160,7 @@ def publish_snapshot(
     building = final.with_name(final.name + ".partial")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir()
+    marts = published_marts()  # read dbt's manifest once for the list, the grain and the labels
     manifest = {
         "run_id": run_id,
         "published_at": now.isoformat(timespec="seconds"),
@@ -167,9 +170,9 @@ def publish_snapshot(
         "synthetic_inputs": synthetic_inputs(con),
         "inputs": input_accounting(con),
         "validation_report": export_validation_report(con, building),
-        "marts": export_marts(con, building),
-        "columns": column_descriptions(),
-        "labels": column_labels(),
+        "marts": export_marts(con, building, marts),
+        "columns": column_descriptions(marts),
+        "labels": column_labels(marts),
         "checks": check_summary(con),
         "parameters": method_parameters(con),
     }
