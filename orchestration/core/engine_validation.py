@@ -353,19 +353,155 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
     )
 
 
+PLAIN_MONEY = r"-?\d{1,16}(\.\d{1,2})?"
+PLAIN_NUMBER = r"-?\d{1,16}(\.\d+)?"
+PLAIN_INTEGER = r"-?\d{1,18}"
+PLAIN_DATE = r"\d{4}-\d{2}-\d{2}"
+# Text that trim() and the contract's case leave as it is: trim() removes every Unicode space
+# (Zs: the no-break space too) from the ends; a code is printable ASCII without the other case.
+PLAIN_TEXT = {
+    None: r"(?s)[^\p{Zs}](.*[^\p{Zs}])?",
+    "upper": r"[!-`{-~]([ -`{-~]*[!-`{-~])?",
+    "lower": r"[!-@\[-~]([ -@\[-~]*[!-@\[-~])?",
+}
+
+
+def _plain(spec: Field, raw: str) -> tuple[str, str]:
+    """(condition, typed value) for a value already written the plain way: no spaces, the case
+    the contract asks for, digits only. Such a value needs no tolerance, note or message; any
+    other value (typed null here) goes through the full checks of checked_sql."""
+    patterns = {
+        "money": PLAIN_MONEY,
+        "number": PLAIN_NUMBER,
+        "rate": PLAIN_NUMBER,
+        "integer": PLAIN_INTEGER,
+        "date": PLAIN_DATE,
+    }
+    if spec.kind in patterns:
+        cast = "try_cast" if spec.kind == "date" else "cast"  # 2025-02-30 has the date's form
+        typed = (
+            f"case when regexp_full_match({raw}, '{patterns[spec.kind]}') "
+            f"then {cast}({raw} as {SQL_TYPES[spec.kind]}) end"
+        )
+        return f"({typed}) is not null", typed
+    if spec.kind == "financial_year":
+        start = f"try_cast(substr({raw}, 1, 4) as integer)"
+        end = f"try_cast(substr({raw}, 6, 2) as integer)"
+        shape = f"regexp_full_match({raw}, '\\d{{4}}-\\d{{2}}')"
+        return f"({shape} and ({start} + 1) % 100 = {end})", raw
+    if spec.case:
+        return f"regexp_full_match({raw}, '{PLAIN_TEXT[spec.case]}')", raw
+    # `like` on the ends is far cheaper than a regular expression over the whole value
+    spaced = f"{raw} like ' %' or {raw} like '% '"
+    other_spaces = (
+        f"strlen({raw}) <> length({raw}) and not regexp_full_match({raw}, '{PLAIN_TEXT[None]}')"
+    )
+    return f"({raw} <> '' and not ({spaced}) and not ({other_spaces}))", raw
+
+
+def _checked_code(rule: KnownCode | AreaExistedInYear) -> tuple[str, str, str]:
+    """(column, reference table, reference column) of the code a rule looks up."""
+    if isinstance(rule, KnownCode):
+        return rule.column, f"ref_{rule.reference_table}", rule.reference_column
+    return rule.code_column, "ref_areas", "area_code"
+
+
+def totals_row_impossible(con, contract: FeedContract) -> bool:
+    """True when a row whose codes are all found in their reference tables cannot be a totals
+    row: some required code is looked up, and no code in its table is blank, a number or a word
+    like Total (tolerance.is_totals_row needs every value to be one of those)."""
+    required = {s.name for s in contract.fields if not s.nullable and s.default is None}
+    for rule in contract.engine_rules:
+        column, table, reference_column = _checked_code(rule)
+        if column not in required:
+            continue
+        label = _totals_label(f"trim(cast({quoted(reference_column)} as varchar))")
+        (count,) = con.execute(f"select count(*) from {table} where {label} < 2").fetchone()
+        if count == 0:
+            return True
+    return False
+
+
+def staged_sql(contract: FeedContract, incoming: str, totals_impossible: bool = False) -> str:
+    """Every row once: is_plain (every value plain, the codes known in their year, not a totals
+    row), the typed values of plain rows, and the text of the other rows. Each value is typed
+    once, in the inner select; the checks above it read the typed columns."""
+    raw = {s.name: f"i.{quoted(s.name)}" for s in contract.fields}
+    plain = {s.name: f"p.{quoted('plain_' + s.name)}" for s in contract.fields}
+    text_conditions, typed_conditions, columns = [], [], []
+    looked_up = {
+        _checked_code(r)[0]
+        for r in contract.engine_rules
+        if not next(s for s in contract.fields if s.name == _checked_code(r)[0]).nullable
+    }
+    for spec in contract.fields:
+        condition, typed = _plain(spec, raw[spec.name])
+        if spec.nullable or spec.default is not None:
+            default = sql_text(spec.default) if spec.default is not None else "null"
+            typed = f"case when {raw[spec.name]} = '' then {default} else {typed} end"
+            condition = f"({raw[spec.name]} = '' or {condition})"
+        columns.append(f"{typed} as {quoted('plain_' + spec.name)}")
+        if spec.name in looked_up:
+            pass  # a plain code is one found as it is among the reference's plain codes
+        elif SQL_TYPES[spec.kind] == "varchar":
+            text_conditions.append(condition)
+        elif spec.nullable or spec.default is not None:
+            typed_conditions.append(
+                f"(p.{quoted(spec.name)} = '' or {plain[spec.name]} is not null)"
+            )
+        else:
+            typed_conditions.append(f"{plain[spec.name]} is not null")
+    conditions, joins = typed_conditions, []
+    for n, rule in enumerate(contract.engine_rules):
+        alias = f"r{n}"
+        column, table, reference_column = _checked_code(rule)
+        spec = next(s for s in contract.fields if s.name == column)
+        canonical = _plain(spec, quoted(reference_column))[0]
+        joins.append(
+            f"left join (select * from {table} where {canonical}) {alias} "
+            f"on {plain[column]} = {alias}.{quoted(reference_column)}"
+        )
+        conditions.append(f"{alias}.{quoted(reference_column)} is not null")
+        if isinstance(rule, AreaExistedInYear):
+            day = plain[rule.date_column]
+            start_year = f"(year({day}) - case when month({day}) < 4 then 1 else 0 end)"
+            midpoint = f"make_date({start_year}, 9, 30)"
+            conditions.append(
+                f"{alias}.is_english and coalesce({midpoint} >= {alias}.start_date, true) "
+                f"and coalesce({midpoint} <= {alias}.end_date, true)"
+            )
+    if not totals_impossible:
+        any_total = " or ".join(f"{r} like '%otal%' or {r} like '%OTAL%'" for r in raw.values())
+        text_conditions.append(f"not ({any_total})")
+    texts = ", ".join(
+        f"case when not is_plain then {quoted(s.name)} end as {quoted('raw_' + s.name)}"
+        for s in contract.fields
+    )
+    typed_names = ", ".join(quoted("plain_" + s.name) for s in contract.fields)
+    is_plain = " and ".join(["p.plain_values"] + conditions)
+    return (
+        f"select source_file, source_row, is_plain, {typed_names}, {texts} from ("
+        f"select p.*, coalesce({is_plain}, false) as is_plain from ("
+        f"select i.*, {', '.join(columns)}, coalesce({' and '.join(text_conditions)}, false) "
+        f"as plain_values from ({incoming}) i) p {' '.join(joins)})"
+    )
+
+
+def _totals_label(t: str) -> str:
+    """0 for a blank or a number, 1 for a word like Total or Grand total, 2 for anything else."""
+    number = _money_text(t)
+    return (
+        f"case when {t} = '' then 0 "
+        f"when regexp_full_match({t}, '(?i)(grand\\s+)?(sub\\s*-?\\s*)?totals?:?') then 1 "
+        f"when regexp_full_match(replace({number}, '-', ''), '[\\d.]+') "
+        f"and {number} not like '%.%.%' then 0 "
+        "else 2 end"
+    )
+
+
 def _totals_sql(contract: FeedContract) -> str:
     """tolerance.is_totals_row in SQL: the only words in the row are Total, Grand total..."""
-    labels = []
-    for spec in contract.fields:
-        t = f"trim({quoted(spec.name)})"
-        number = _money_text(t)
-        labels.append(
-            f"case when {t} = '' then 0 "
-            f"when regexp_full_match({t}, '(?i)(grand\\s+)?(sub\\s*-?\\s*)?totals?:?') then 1 "
-            f"when regexp_full_match(replace({number}, '-', ''), '[\\d.]+') "
-            f"and {number} not like '%.%.%' then 0 "
-            "else 2 end"
-        )
+    labels = [_totals_label(f"trim({quoted(spec.name)})") for spec in contract.fields]
     # `like` on a fixed word is a plain substring search; `ilike` costs far more per value.
     any_total = " or ".join(
         f"{quoted(s.name)} like '%otal%' or {quoted(s.name)} like '%OTAL%'" for s in contract.fields
@@ -447,16 +583,6 @@ def _is_good(contract: FeedContract) -> str:
     return f"not is_totals_row and {rules}"
 
 
-def _is_flagged(contract: FeedContract) -> str:
-    """A row with something to say about it: a broken rule, a totals row or a tolerated value."""
-    notes = " or ".join(
-        f"{quoted(kind + s.name)} is not null"
-        for s in contract.fields
-        for kind in ("spaces_", "note_")
-    )
-    return f"not ({_is_good(contract)}) or {notes}"
-
-
 def _warnings_sql(contract: FeedContract) -> str:
     parts = [
         f"select source_file, {sql_text(s.name)} as column_name, {quoted(kind + s.name)} as note, "
@@ -486,11 +612,15 @@ def _register_reference(con, contract: FeedContract, context: ValidationContext)
             ].astype(object)
             areas = areas.where(areas.notna(), None).astype(str).replace({"None": None})
             con.register("ref_areas_frame", areas)
+            english = " or ".join(
+                f"a.area_code like '{p}%'" for p in geography.ENGLISH_AUTHORITY_PREFIXES
+            )
             con.execute(
-                """create or replace temp table ref_areas as
+                f"""create or replace temp table ref_areas as
                 select a.area_code, a.area_name, try_cast(a.start_date as date) as start_date,
                     try_cast(a.end_date as date) as end_date,
-                    nullif(a.successor_code, '') as successor_code, s.area_name as successor_name
+                    nullif(a.successor_code, '') as successor_code, s.area_name as successor_name,
+                    {english} as is_english
                 from ref_areas_frame a left join ref_areas_frame s
                     on nullif(a.successor_code, '') = s.area_code"""
             )
@@ -575,17 +705,28 @@ def validate_in_engine(
         return result
     _register_reference(con, contract, context)
     incoming = " union all ".join(file_rows_sql(contract, f, r) for f, r in usable)
-    checked = checked_sql(contract, incoming)
-    # Two scans of the files, never a copy of every row as text: the good rows go straight to
-    # raw.<feed> typed, and only rows with something to say about them are kept for the messages.
-    con.execute(
-        f"create or replace table {table} as select source_file, source_row, {typed_columns} "
-        f"from ({checked}) where {_is_good(contract)}"
+    # One scan of the files: rows whose every value is already plain (the common case) are typed
+    # by a cast and kept; only the others keep their text, for the full checks and messages.
+    staged = staged_sql(contract, incoming, totals_row_impossible(con, contract))
+    con.execute(f"create or replace temp table staged as {staged}")
+    slow = ", ".join(
+        ["source_file", "source_row"]
+        + [quoted("raw_" + s.name) + f" as {quoted(s.name)}" for s in contract.fields]
     )
     con.execute(
-        f"create or replace temp table checked as select * from ({checked}) "
-        f"where {_is_flagged(contract)}"
+        "create or replace temp table checked as select * from "
+        f"({checked_sql(contract, f'select {slow} from staged where not is_plain')})"
     )
+    plain_columns = ", ".join(
+        f"{quoted('plain_' + s.name)} as {quoted(s.name)}" for s in contract.fields
+    )
+    con.execute(
+        f"create or replace table {table} as select source_file, source_row, {plain_columns} "
+        "from staged where is_plain union all "
+        f"select source_file, source_row, {typed_columns} from checked "
+        f"where {_is_good(contract)}"
+    )
+    con.execute("drop table staged")
     con.execute(f"create or replace temp table repeats as {_repeats_sql(contract, table)}")
     con.execute(f"create or replace temp table row_problems as {_row_problems_sql(contract)}")
     con.execute(
