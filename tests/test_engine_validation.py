@@ -252,3 +252,49 @@ def test_wholeplace_toml_can_make_row_problems_block_beyond_the_rows_kept_for_pr
     assert result.blocking_row_count == 1
     (feeds / "wholeplace.toml").unlink()
     assert not run(feeds)[0].blocked
+
+
+MONEY_VALUES = [
+    "1250.00",
+    "£1,234.50",
+    "(120.00)",
+    "12.345",  # rounded to the penny on both paths
+    "1e6",
+    "1.5E+3",
+    "99999999999999999",  # 17 digits of pounds
+    "-10000000000000000",
+    "9999999999999999.99",
+    "١٢٣",  # Arabic-Indic digits
+    "12_000",
+    "NaN",
+    "TBC",
+    "(-5)",
+]
+
+
+def _row_path_amount(value: str):
+    """What schemas/validate (the row-by-row path) makes of one amount: (value or None, rule,
+    message)."""
+    from schemas.validate import _parse_value
+
+    spec = next(f for f in CONTRACT.fields if f.name == "amount_gbp")
+    row = {"source_file": "spend_transactions/a.csv", "source_row": 1}
+    problems, tolerated = [], []
+    parsed = _parse_value(CONTRACT, spec, row, value, problems, tolerated)
+    if problems:
+        return None, problems[0].rule, problems[0].message
+    return f"{parsed:.2f}", None, None
+
+
+@pytest.mark.parametrize("value", MONEY_VALUES)
+def test_money_rules_and_messages_are_the_row_by_row_paths(feeds, value):
+    write(feeds, "a.csv", HEADER, f'2024-05-01,E08000003,asc,,Acme,Care,"{value}",T1')
+    _, loaded, quarantine = run(feeds)
+    in_engine = [(q[4], q[5]) for q in quarantine if q[2] == "amount_gbp" and q[4] != "tolerated"]
+    expected_value, rule, message = _row_path_amount(value)
+    if rule is None:
+        assert in_engine == []
+        assert [row[6] for row in loaded] == [expected_value]
+    else:
+        assert loaded == []
+        assert in_engine == [(rule, message)]

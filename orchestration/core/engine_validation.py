@@ -131,6 +131,18 @@ def _trimmed(spec: Field) -> str:
     return text
 
 
+# schemas/validate.py's PLAIN_NUMBER, SCIENTIFIC and MONEY_LIMIT, for the same refusals
+ROW_PATH_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+ROW_PATH_SCIENTIFIC = r"-?[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+"
+MONEY_LIMIT = 10**16
+SCIENTIFIC_WORDS = (
+    "is written in scientific notation, which Excel shows when it has rounded a long number; "
+    "format the column as Number and save the file again"
+)
+TOO_LARGE_WORDS = (
+    "is more than the warehouse's money type holds (16 digits of pounds, up to "
+    "£9,999,999,999,999,999.99); check the units of the column"
+)
 MONEY_PATTERN = r"-?\s*£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
 
 
@@ -177,7 +189,12 @@ def _year_text(t: str) -> str:
 
 def _typed(spec: Field, clean: str) -> str:
     if spec.kind == "money":
-        return f"try_cast({_money_text(clean)} as decimal(18, 2))"
+        text = _money_text(clean)
+        within = f"abs(try_cast({text} as decimal(38, 12))) < {MONEY_LIMIT}"
+        return (
+            f"case when regexp_full_match({text}, '{ROW_PATH_NUMBER}') and {within} "
+            f"then try_cast({text} as decimal(18, 2)) end"
+        )
     if spec.kind in ("number", "rate"):
         return f"try_cast({_money_text(clean)} as double)"
     if spec.kind == "integer":
@@ -222,6 +239,15 @@ def _parse_rule(spec: Field, raw: str) -> tuple[str, str]:
             f"'''' || {raw} || ''' is not a financial year written YYYY-YY, e.g. 2025-26'"
         )
     _, rule, words = PARSERS[spec.kind]
+    if spec.kind == "money":  # schemas/validate._parse_money's refusals, in its words
+        text = _money_text(_trimmed(spec).replace(quoted(spec.name), raw, 1))
+        reason = (
+            f"case when regexp_full_match({text}, '{ROW_PATH_SCIENTIFIC}') "
+            f"then {sql_text(SCIENTIFIC_WORDS)} "
+            f"when regexp_full_match({text}, '{ROW_PATH_NUMBER}') then {sql_text(TOO_LARGE_WORDS)} "
+            f"else {sql_text(words)} end"
+        )
+        return rule, f"'''' || {raw} || ''' ' || {reason}"
     return rule, f"'''' || {raw} || ''' ' || {sql_text(words)}"
 
 
@@ -477,10 +503,14 @@ def staged_sql(contract: FeedContract, incoming: str, totals_impossible: bool = 
         f"case when not is_plain then {quoted(s.name)} end as {quoted('raw_' + s.name)}"
         for s in contract.fields
     )
-    typed_names = ", ".join(quoted("plain_" + s.name) for s in contract.fields)
+    typed_names = ", ".join(
+        f"cast({quoted('plain_' + s.name)} as {SQL_TYPES[s.kind]}) as {quoted(s.name)}"
+        for s in contract.fields
+    )
     is_plain = " and ".join(["p.plain_values"] + conditions)
     return (
-        f"select source_file, source_row, is_plain, {typed_names}, {texts} from ("
+        f"select source_file, cast(source_row as integer) as source_row, {typed_names}, "
+        f"is_plain, {texts} from ("
         f"select p.*, coalesce({is_plain}, false) as is_plain from ("
         f"select i.*, {', '.join(columns)}, coalesce({' and '.join(text_conditions)}, false) "
         f"as plain_values from ({incoming}) i) p {' '.join(joins)})"
@@ -707,26 +737,27 @@ def validate_in_engine(
     incoming = " union all ".join(file_rows_sql(contract, f, r) for f, r in usable)
     # One scan of the files: rows whose every value is already plain (the common case) are typed
     # by a cast and kept; only the others keep their text, for the full checks and messages.
+    # One scan of the files, straight into raw.<feed>: rows whose every value is plain (the
+    # common case) are typed by a cast; the others keep their text for the full checks and
+    # messages, then are replaced by their typed form if good. Dropping a column is free.
     staged = staged_sql(contract, incoming, totals_row_impossible(con, contract))
-    con.execute(f"create or replace temp table staged as {staged}")
+    con.execute(f"create or replace table {table} as {staged}")
     slow = ", ".join(
         ["source_file", "source_row"]
         + [quoted("raw_" + s.name) + f" as {quoted(s.name)}" for s in contract.fields]
     )
     con.execute(
         "create or replace temp table checked as select * from "
-        f"({checked_sql(contract, f'select {slow} from staged where not is_plain')})"
+        f"({checked_sql(contract, f'select {slow} from {table} where not is_plain')})"
     )
-    plain_columns = ", ".join(
-        f"{quoted('plain_' + s.name)} as {quoted(s.name)}" for s in contract.fields
-    )
+    con.execute(f"delete from {table} where not is_plain")
+    names = ", ".join(["source_file", "source_row"] + [quoted(s.name) for s in contract.fields])
     con.execute(
-        f"create or replace table {table} as select source_file, source_row, {plain_columns} "
-        "from staged where is_plain union all "
-        f"select source_file, source_row, {typed_columns} from checked "
-        f"where {_is_good(contract)}"
+        f"insert into {table} ({names}) select source_file, source_row, {typed_columns} "
+        f"from checked where {_is_good(contract)}"
     )
-    con.execute("drop table staged")
+    for column in ["is_plain"] + ["raw_" + s.name for s in contract.fields]:
+        con.execute(f"alter table {table} drop column {quoted(column)}")
     con.execute(f"create or replace temp table repeats as {_repeats_sql(contract, table)}")
     con.execute(f"create or replace temp table row_problems as {_row_problems_sql(contract)}")
     con.execute(
