@@ -298,3 +298,23 @@ def test_money_rules_and_messages_are_the_row_by_row_paths(feeds, value):
     else:
         assert loaded == []
         assert in_engine == [(rule, message)]
+
+
+@pytest.mark.parametrize(
+    ("codes", "impossible"),
+    [(["asc", "edu"], True), (["asc", "Total"], False), (["asc", "42"], False)],
+)
+def test_totals_check_is_skipped_for_plain_rows_only_when_no_known_code_could_be_a_total(
+    codes, impossible
+):
+    """A plain row has its codes found in the reference; a totals row has only blanks, numbers
+    and words like Total, so a reference code that is one of those keeps the check."""
+    from orchestration.core.engine_validation import totals_row_impossible
+
+    contract = dataclasses.replace(
+        CONTRACT, engine_rules=[r for r in CONTRACT.engine_rules if isinstance(r, KnownCode)]
+    )
+    con = duckdb.connect()
+    con.execute("create temp table ref_service_areas (service_area varchar)")
+    con.executemany("insert into ref_service_areas values (?)", [[c] for c in codes])
+    assert totals_row_impossible(con, contract) is impossible

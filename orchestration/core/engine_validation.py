@@ -7,6 +7,11 @@ engine rules (schemas/engine_rules.py) are joins against the reference tables, a
 found by grouping. Problems are rows (file, row, column, value, rule, message) written to
 raw.quarantine by DuckDB; good rows go to raw.<feed>. No row passes through pandas or Python:
 only the per-file headers, the counts and the grouped warnings do.
+
+The files are scanned once (staged_sql), straight into raw.<feed>: a row whose every value is
+already plain (ISO date, digits-only amount, codes as the reference writes them, no stray spaces)
+is typed by a cast and needs no message; only the other rows, a few in a thousand, keep their
+text and go through checked_sql, the full tolerances and rules, so its cost is per problem row.
 """
 
 from __future__ import annotations
