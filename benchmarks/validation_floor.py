@@ -3,7 +3,7 @@
     python -m benchmarks.validation_floor [--sizes 1000000,10000000] [--repeats 1]
 
 For each size (feeds prepared by benchmarks/run.py in --work), in fresh processes: (v) the
-spend_transactions contract run by core/engine_validation.py into a new DuckDB file (both scans,
+spend_transactions contract run by core/engine_validation.py into a new DuckDB file (the scan,
 the duplicate check, raw.quarantine and the loaded table), then the place roll-up on the loaded
 table; (b) the floor of benchmarks/run.py (hand-written roll-up straight from the CSV). Prints a
 Markdown table of medians: wall, CPU (user + system) and peak RSS; and the per-row ratio between
