@@ -34,7 +34,7 @@ def download(sheets: list[Sheet], stem: str, format: str) -> Download:
     if format == "xlsx":
         return Download(f"{stem}.xlsx", xlsx.workbook_bytes(sheets), XLSX_MIME)
     if len(sheets) == 1:  # one table: the CSV itself rather than a zip of one file
-        return Download(f"{stem}.csv", csv_folder.csv_text(sheets[0]).encode("utf-8"), "text/csv")
+        return Download(f"{stem}.csv", csv_folder.csv_bytes(sheets[0]), "text/csv")
     return Download(f"{stem}.zip", csv_folder.zip_bytes(sheets), "application/zip")
 
 
