@@ -25,7 +25,7 @@ def csv_text(sheet: Sheet) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     columns = list(sheet.frame.columns)
     kinds = [sheet.kind(column) for column in columns]
-    writer.writerow(neutralised(str(column)) for column in columns)
+    writer.writerow(neutralised(sheet.header(column)) for column in columns)
     for values in sheet.frame.itertuples(index=False, name=None):
         writer.writerow(csv_value(v, k) for v, k in zip(values, kinds, strict=True))
     return buffer.getvalue()

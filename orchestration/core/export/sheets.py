@@ -30,11 +30,15 @@ class Sheet:
     frame: pd.DataFrame
     note: str = ""  # one sentence saying what the sheet is, shown above the table in Excel
     kinds: dict[str, str] = field(default_factory=dict)  # column -> kind, where the name misleads
+    headers: dict[str, str] = field(default_factory=dict)  # column -> header, where labelled
 
     def __post_init__(self):
         problems = sheet_name_problems(self.name)
         if problems:
             raise ValueError(f"sheet name '{self.name}' {problems}")
+
+    def header(self, column: str) -> str:
+        return self.headers.get(column, column)
 
     def kind(self, column: str) -> str:
         if column in self.kinds:

@@ -72,7 +72,7 @@ def _write_sheet(book: Workbook, sheet: Sheet) -> None:
     columns = list(sheet.frame.columns)
     kinds = [sheet.kind(column) for column in columns]
     for index, column in enumerate(columns, start=1):
-        page.cell(row=top, column=index, value=neutralised(str(column))).font = BOLD
+        page.cell(row=top, column=index, value=neutralised(sheet.header(column))).font = BOLD
     for offset, values in enumerate(sheet.frame.itertuples(index=False, name=None), start=1):
         for index, (value, kind) in enumerate(zip(values, kinds, strict=True), start=1):
             _write_cell(page, top + offset, index, value, kind)
@@ -80,7 +80,7 @@ def _write_sheet(book: Workbook, sheet: Sheet) -> None:
     if columns:
         last = f"{get_column_letter(len(columns))}{top + max(len(sheet.frame), 1)}"
         page.auto_filter.ref = f"A{top}:{last}"
-    _fit_widths(page, sheet.frame, kinds)
+    _fit_widths(page, sheet, kinds)
 
 
 def _write_cell(page, row: int, column: int, value, kind: str) -> None:
@@ -107,12 +107,13 @@ def cell_value(value, kind: str):
     return float(value) if kind in (MONEY, PER_HEAD, SHARE, PERCENT, DECIMAL) else int(value)
 
 
-def _fit_widths(page, frame: pd.DataFrame, kinds: list[str]) -> None:
+def _fit_widths(page, sheet: Sheet, kinds: list[str]) -> None:
+    frame = sheet.frame
     sample = frame.head(500)
     for index, (column, kind) in enumerate(zip(frame.columns, kinds, strict=True), start=1):
         if kind == TEXT:
             longest = sample[column].astype(str).str.len().max() if len(sample) else 0
         else:
             longest = 14
-        width = min(max(len(str(column)), int(longest or 0)) + 2, WIDEST_COLUMN)
+        width = min(max(len(sheet.header(column)), int(longest or 0)) + 2, WIDEST_COLUMN)
         page.column_dimensions[get_column_letter(index)].width = width
