@@ -6,8 +6,8 @@ import streamlit as st
 
 from dashboards.components import charts, evidence, filters, scenario_controls, tables
 from dashboards.components.page import Page, no_places, run_page
-from dashboards.formatting import format_gbp
 from dashboards.queries import scenarios
+from orchestration.core.formatting import format_gbp
 from orchestration.core.scenario import scenario_yaml
 
 WHAT_IT_DOES = (

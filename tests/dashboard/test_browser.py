@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from fake_snapshot import GM, WY, write_snapshot
 
-from dashboards.formatting import format_gbp, format_gbp_short
 from dashboards.pages import PAGES as NAVIGATION
+from orchestration.core.formatting import format_gbp, format_gbp_short
 from orchestration.tools.screenshot import (
     CHROMIUM,
     ROOT,

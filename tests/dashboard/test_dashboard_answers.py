@@ -25,11 +25,11 @@ from fake_snapshot import GM, MARTS_YML, WY
 
 from dashboards.components import filters, maps
 from dashboards.exports import to_csv_bytes, to_xlsx_bytes
-from dashboards.formatting import format_gbp
 from dashboards.queries import settlement_checks
 from dashboards.queries.labels import CODE_NAMES
 from dashboards.queries.snapshot import current_snapshot
 from orchestration.core.export.sheets import fitted_sheet_name
+from orchestration.core.formatting import format_gbp
 
 
 def _texts(at) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboards.exports import to_csv_bytes, to_xlsx_bytes
-from dashboards.formatting import (
+from orchestration.core.formatting import (
     financial_year_start,
     format_financial_year,
     format_gbp,
