@@ -53,7 +53,10 @@ def _comparison_sheet(snap: Snapshot, scenario: Scenario, compared: pd.DataFrame
     frame = compared.copy()
     for column in money:
         frame[column] = pd.to_numeric(frame[column].map(lambda v: None if v is None else float(v)))
-    synthetic = " SYNTHETIC demo data: illustrative figures." if snap.synthetic_inputs else ""
+    flagged = "is_synthetic" in frame and bool(frame["is_synthetic"].eq(True).any())
+    synthetic = (
+        " SYNTHETIC demo data: illustrative figures." if snap.synthetic_inputs or flagged else ""
+    )
     note = (
         f"Scenario {scenario.name} ({scenario.description}) beside the published baseline, "
         f"snapshot {Path(snap.folder).name}; the baseline is unchanged.{synthetic}"

@@ -17,6 +17,7 @@ from orchestration.core.scenario import Change, Scenario, parse_scenario, scenar
 from orchestration.core.scenario_marts import baseline_frames, comparison, scenario_frames
 
 LOWEST, HIGHEST, STEP = -25.0, 25.0, 0.5  # percent
+NEEDED = ("whole_place_budget", "pooled_budget")  # the baseline a scenario scales
 SCENARIO_NAME = "dashboard-scenario"
 SOURCE = "the Scenarios page"
 # The measures the page shows, in `scenario_comparison`'s words -> the page's column stem.
@@ -118,11 +119,11 @@ def scenario_comparison(snap: Snapshot, scenario: Scenario) -> pd.DataFrame:
     return _compared(snap.folder, snap.run_id, scenario_yaml(scenario))
 
 
-def synthetic_places(snap: Snapshot, year: str) -> pd.DataFrame:
+def synthetic_places(snap: Snapshot) -> pd.DataFrame:
+    """Whether each place's figures in each year are synthetic, from its whole-place budget."""
     return snap.query(
-        "SELECT place_code, BOOL_OR(is_synthetic) AS is_synthetic FROM whole_place_budget "
-        "WHERE financial_year = ? GROUP BY place_code",
-        (year,),
+        "SELECT place_code, financial_year, BOOL_OR(is_synthetic) AS is_synthetic "
+        "FROM whole_place_budget GROUP BY place_code, financial_year",
         needs=("whole_place_budget",),
     )
 
@@ -169,6 +170,8 @@ def totals(compared: pd.DataFrame, year: str) -> dict[str, tuple[Decimal, Decima
     rows = compared[compared["financial_year"] == year]
     found = {}
     for measure in SHOWN:
+        if measure not in set(compared["measure"]):
+            continue  # its mart is not published
         part = rows[rows["measure"] == measure]
         found[measure] = (sum(part["baseline_gbp"], Decimal(0)),
                           sum(part["scenario_gbp"], Decimal(0)))  # fmt: skip

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboards.components import charts, evidence, filters, scenario_controls, tables
 from dashboards.components.page import Page, no_places, run_page
 from dashboards.queries import scenarios
+from dashboards.queries.snapshot import MartNotPublished
 from orchestration.core.formatting import format_gbp
 from orchestration.core.scenario import scenario_yaml
 
@@ -59,7 +60,8 @@ def _cards(compared, year: str) -> None:
         "retained_by_place_gbp": "Retained savings",
     }
     totals = scenarios.totals(compared, year)
-    for column, (measure, title) in zip(st.columns(3), titles.items(), strict=True):
+    shown = {measure: title for measure, title in titles.items() if measure in totals}
+    for column, (measure, title) in zip(st.columns(3), shown.items(), strict=False):
         baseline, scenario = totals[measure]
         unchanged = scenario == baseline
         column.metric(
@@ -76,7 +78,10 @@ def _cards(compared, year: str) -> None:
 
 def render(page: Page) -> None:
     snap = page.snap
-    if not snap.has("whole_place_budget") or not scenarios.years(snap):
+    for mart in scenarios.NEEDED:
+        if not snap.has(mart):
+            raise MartNotPublished(mart)
+    if not scenarios.years(snap):
         no_places()
         return
     scenario_controls.start()
@@ -93,7 +98,9 @@ def render(page: Page) -> None:
     years = sorted(compared["financial_year"].unique())
     year = filters.choose_year(years, "Show the year")
     frame = scenarios.by_place(compared, year)
-    frame = frame.merge(scenarios.synthetic_places(snap, year), on="place_code", how="left")
+    synthetic = scenarios.synthetic_places(snap)
+    this_year = synthetic[synthetic["financial_year"] == year].drop(columns="financial_year")
+    frame = frame.merge(this_year, on="place_code", how="left")
     page.flag_synthetic(frame)
     base = snap.price_base_year
 
@@ -123,7 +130,8 @@ def render(page: Page) -> None:
         "The link in the address bar reproduces this scenario. The YAML runs with "
         "`wholeplace scenario FILE`; the comparison holds every place, year and measure."
     )
-    evidence.scenario_buttons(snap, scenario, compared)
+    labelled = compared.merge(synthetic, on=["place_code", "financial_year"], how="left")
+    evidence.scenario_buttons(snap, scenario, labelled)
     with st.expander("The scenario as a file"):
         st.code(scenario_yaml(scenario), language="yaml")
 

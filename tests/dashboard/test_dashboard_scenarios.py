@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from dashboard_helpers import SCENARIOS, assert_clean, parquet, run_app, table
-from fake_snapshot import GM, LCR, WY
+from fake_snapshot import CORE_MARTS, GM, LCR, WY, write_snapshot
 
 from dashboards.components.evidence import _comparison_sheet
 from dashboards.queries.scenarios import page_scenario, scenario_comparison
@@ -172,7 +172,7 @@ def test_the_downloads_load_back(warehouse: Path) -> None:
     compared = scenario_comparison(snap, scenario)
     made = download([_comparison_sheet(snap, scenario, compared)], "scenario_comparison", "csv")
     assert made.file_name == "scenario_comparison.csv"
-    lines = made.data.decode("utf-8").splitlines()
+    lines = made.data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("place_code,place_name,financial_year,measure,baseline_gbp")
     assert len(lines) == len(compared) + 1
     gm = next(line for line in lines if line.startswith(f"{GM},") and "2025-26,pot_gbp" in line)
@@ -186,3 +186,26 @@ def test_load_scenario_reads_back_the_page_yaml(warehouse: Path, tmp_path: Path)
     scenario = load_scenario(file)
     assert [(c.department, c.percent, c.years) for c in scenario.changes] == [("DWP", 10.0, ())]
     assert set(scenario.gain_share.values()) == {0.0}
+
+
+def test_without_prevention_marts_the_page_shows_pots_and_budgets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_snapshot(tmp_path, marts=CORE_MARTS)
+    monkeypatch.setenv("WHOLEPLACE_WAREHOUSE", str(tmp_path))
+    at = run_app(SCENARIOS, dept_DFE="-5")
+    assert_clean(at)
+    assert [m.label for m in at.metric] == ["Pots in the scenario (cash)",
+                                            "Whole-place budgets (cash)"]  # fmt: skip
+    assert places(at).loc[GM, POT[2]] < 0
+    assert not any("Gain-share" in s.label for s in at.select_slider)
+
+
+def test_without_the_pots_the_page_says_what_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_snapshot(tmp_path, marts=("places", "whole_place_budget"))
+    monkeypatch.setenv("WHOLEPLACE_WAREHOUSE", str(tmp_path))
+    at = run_app(SCENARIOS)
+    assert not at.exception
+    assert any("pooled_budget" in i.value and "not published yet" in i.value for i in at.info)
