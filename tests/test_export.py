@@ -40,7 +40,9 @@ def mart_sum(published, sql: str, params=None) -> float:
 
 
 def places_with_a_pot(published) -> list[str]:
-    frame = duckdb.sql(f"select distinct place_code from '{published('pooled_budget')}'").df()
+    # Its own connection: another test may leave the default one with an unfinished result.
+    with duckdb.connect() as con:
+        frame = con.sql(f"select distinct place_code from '{published('pooled_budget')}'").df()
     return sorted(frame["place_code"])
 
 
