@@ -14,6 +14,7 @@ from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 
 PROGRESS_EVERY = 100
+PARSE_CACHE = "partial_parse.msgpack"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
@@ -50,6 +51,20 @@ def raw_tables_for_engine(settings: WholeplaceSettings) -> list[str]:
         return export_raw_tables(con, settings.layout)
 
 
+def clear_run_artifacts(target) -> None:
+    """Remove the last build's artifacts but keep dbt's parse cache: the next build of the same
+    warehouse (same --vars) then skips a full parse of the project, several seconds."""
+    if not target.is_dir():
+        return
+    for path in target.iterdir():
+        if path.name == PARSE_CACHE:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
 def warehouse_models(
     context: AssetExecutionContext, dbt: DbtCliResource, settings: WholeplaceSettings
@@ -57,7 +72,7 @@ def warehouse_models(
     # dbt's run artifacts live with the warehouse they describe and are replaced each build,
     # so the repository's target/ holds only the manifest and builds of two warehouses never mix.
     target = settings.layout.dbt_target(settings.engine)
-    shutil.rmtree(target, ignore_errors=True)
+    clear_run_artifacts(target)
     variables = dbt_vars(settings, raw_tables_for_engine(settings))
     invocation = dbt.cli(
         ["build", "--target", settings.engine, "--vars", variables],
