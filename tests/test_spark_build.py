@@ -15,7 +15,7 @@ import pytest
 from orchestration.cli.build import run_build
 from orchestration.cli.main import main
 from orchestration.core.dbt_manifest import published_marts
-from orchestration.core.paths import DEMO_FEEDS_DIR
+from orchestration.core.paths import DBT_PROJECT_DIR, DEMO_FEEDS_DIR, WarehouseLayout
 from schemas import REFERENCE_CONTRACTS
 
 pytestmark = pytest.mark.spark
@@ -77,6 +77,40 @@ def test_spark_mart_equals_the_duckdb_mart(spark_warehouse, demo_warehouse, mart
         else:
             # money is decimal(18,2) on both engines: compared exactly, as Python Decimals
             assert spark[column].tolist() == duck[column].tolist(), f"{mart}.{column}"
+
+
+OK = {"success", "pass"}
+
+
+def ran_on_spark(warehouse) -> dict[str, str]:
+    """unique_id -> status of every node dbt ran in the warehouse's Spark build."""
+    results = WarehouseLayout(warehouse).dbt_target("spark") / "run_results.json"
+    return {r["unique_id"]: r["status"] for r in json.loads(results.read_text())["results"]}
+
+
+def not_run_or_failed(ran: dict[str, str]) -> list[str]:
+    """Every model, seed and data test of the project that the Spark build did not run and pass
+    (unit tests are left out of Spark builds: orchestration/defs/warehouse.py)."""
+    nodes = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())["nodes"]
+    wanted = [uid for uid, n in nodes.items() if n["resource_type"] in ("model", "seed", "test")]
+    return sorted(f"{uid}: {ran.get(uid, 'not run')}" for uid in wanted if ran.get(uid) not in OK)
+
+
+def test_spark_ran_every_model_and_data_test(spark_warehouse):
+    ran = ran_on_spark(spark_warehouse)
+    models = [uid for uid in ran if uid.startswith("model.")]
+    assert len(models) > 50
+    assert not_run_or_failed(ran) == []
+
+
+def test_a_model_spark_did_not_run_is_caught(spark_warehouse):
+    ran = dict(ran_on_spark(spark_warehouse))
+    del ran["model.wholeplace.place_appraisal"]
+    ran["model.wholeplace.pooled_budget"] = "error"
+    assert not_run_or_failed(ran) == [
+        "model.wholeplace.place_appraisal: not run",
+        "model.wholeplace.pooled_budget: error",
+    ]
 
 
 def test_the_comparison_fails_on_a_penny(spark_warehouse, demo_warehouse, tmp_path):
