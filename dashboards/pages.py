@@ -6,6 +6,7 @@ PAGES = [
     ("views/prevention_savings.py", "Prevention savings", ":material/trending_up:"),
     ("views/outcomes.py", "Outcomes", ":material/monitoring:"),
     ("views/compare_places.py", "Compare places", ":material/leaderboard:"),
+    ("views/scenarios.py", "Scenarios", ":material/tune:"),
     ("views/data_sources.py", "Data quality and sources", ":material/dataset:"),
     ("views/method.py", "Method", ":material/menu_book:"),
     ("views/glossary.py", "Glossary and accessibility", ":material/help:"),

@@ -36,6 +36,12 @@ def working_db(demo_warehouse):
 
 
 @pytest.fixture
+def demo_warehouse_copy(demo_warehouse, tmp_path) -> Path:
+    """A private copy of the demo build (its published snapshot live) that a test may build over."""
+    return shutil.copytree(demo_warehouse, tmp_path / "warehouse", symlinks=True)
+
+
+@pytest.fixture
 def demo_feeds_copy(tmp_path) -> Path:
     """A private copy of the demo feeds that a test may break."""
     feeds = tmp_path / "feeds"

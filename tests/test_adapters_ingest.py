@@ -2,7 +2,9 @@
 refused with the headers seen and the formats known, written into a feeds directory, and read
 from the feeds directory's inbox/ folder by the build."""
 
+import io
 import shutil
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import duckdb
@@ -91,12 +93,29 @@ def feeds_with_inbox(tmp_path: Path, inbox_files: list[Path]) -> Path:
     return feeds
 
 
-def test_build_reads_the_inbox_and_absent_feeds_are_empty(tmp_path, capsys):
-    feeds = feeds_with_inbox(tmp_path, [OFLOG])
-    warehouse = tmp_path / "warehouse"
-    assert run_build(feeds, warehouse, "2024-25") == 0
-    out = capsys.readouterr().out
-    assert "inbox: 1 file(s)" in out
+@pytest.fixture(scope="module")
+def inbox_build(tmp_path_factory) -> tuple[Path, str]:
+    """One build whose inbox holds Oflog's measures and ONS's May 2025 lookup (one build for
+    the tests below: each build costs a minute)."""
+    folder = tmp_path_factory.mktemp("inbox")
+    feeds = feeds_with_inbox(folder, [OFLOG, MAY_2025])
+    warehouse = folder / "warehouse"
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        assert run_build(feeds, warehouse, "2024-25") == 0
+    return warehouse, printed.getvalue()
+
+
+def inbox_files(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse / "work" / "wholeplace.duckdb"), read_only=True) as work:
+        return work.execute(
+            "select file, adapter, target, rows_loaded from raw.inbox_files order by 1"
+        ).fetchall()
+
+
+def test_build_reads_the_inbox_and_absent_feeds_are_empty(inbox_build):
+    warehouse, out = inbox_build
+    assert "inbox: 2 file(s)" in out
     assert "oflog_adult_social_care_measures.csv -> outcomes -> outcomes: 6,376 loaded" in out
     published = warehouse / "published"
     con = duckdb.connect()
@@ -106,26 +125,20 @@ def test_build_reads_the_inbox_and_absent_feeds_are_empty(tmp_path, capsys):
         0
     ]
     assert outcomes > 0
-    work = duckdb.connect(str(warehouse / "work" / "wholeplace.duckdb"), read_only=True)
-    files = work.execute(
-        "select file, adapter, target, rows_loaded from raw.inbox_files order by 1"
+    assert ("inbox/oflog_adult_social_care_measures.csv", "outcomes", "outcomes", 6_376) in (
+        inbox_files(warehouse)
     )
-    assert files.fetchall() == [
+    with duckdb.connect(str(warehouse / "work" / "wholeplace.duckdb"), read_only=True) as work:
+        sources = work.execute("select distinct source_file from raw.outcomes").fetchall()
+    assert sources == [("inbox/oflog_adult_social_care_measures.csv",)]
+
+
+def test_build_merges_a_lookup_from_the_inbox(inbox_build):
+    warehouse, _ = inbox_build
+    assert inbox_files(warehouse) == [
+        ("inbox/lad_to_cauth_may2025.csv", "ons_lookup", "membership", 128),
         ("inbox/oflog_adult_social_care_measures.csv", "outcomes", "outcomes", 6_376),
     ]
-    sources = work.execute("select distinct source_file from raw.outcomes").fetchall()
-    assert sources == [("inbox/oflog_adult_social_care_measures.csv",)]
-    work.close()
-
-
-def test_build_merges_a_lookup_from_the_inbox(tmp_path, capsys):
-    feeds = feeds_with_inbox(tmp_path, [MAY_2025])
-    warehouse = tmp_path / "warehouse"
-    assert run_build(feeds, warehouse, "2024-25") == 0
-    work = duckdb.connect(str(warehouse / "work" / "wholeplace.duckdb"), read_only=True)
-    files = work.execute("select file, adapter, target, rows_loaded from raw.inbox_files")
-    assert files.fetchall() == [("inbox/lad_to_cauth_may2025.csv", "ons_lookup", "membership", 128)]
-    work.close()
 
 
 def test_build_stops_on_an_unrecognised_inbox_file(tmp_path, capsys):

@@ -171,9 +171,10 @@ def _break_row(feeds, file, row_number, column, value):
     frame.to_csv(path, index=False)
 
 
-def test_broken_row_exits_1_names_it_and_keeps_the_last_snapshot(demo_feeds_copy, tmp_path, capsys):
-    warehouse = tmp_path / "warehouse"
-    assert run_build(demo_feeds_copy, warehouse, "2024-25") == 0
+def test_broken_row_exits_1_names_it_and_keeps_the_last_snapshot(
+    demo_feeds_copy, demo_warehouse_copy, capsys
+):
+    warehouse = demo_warehouse_copy
     before = json.loads((warehouse / "published" / "manifest.json").read_text())["run_id"]
     _break_row(demo_feeds_copy, "allocations/dfe.csv", 14, "amount_gbp", "-250")
     capsys.readouterr()

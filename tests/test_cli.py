@@ -29,3 +29,15 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert main(["build", "--feeds", str(tmp_path / "missing")]) == 2
     assert main(["validate", "no_such_feed", str(tmp_path)]) == 2
     assert "no feed called 'no_such_feed'" in capsys.readouterr().err
+
+
+def test_the_terminal_writes_money_as_the_dashboard_does():
+    """One formatter (orchestration/core/formatting.py): the summary's pots read like the
+    dashboard's cards, including where rounding crosses into the next unit."""
+    from orchestration.cli.summary import money
+    from orchestration.core.formatting import format_gbp
+
+    for value in (462_012_345.0, -2_000_000.0, 12_345.0, 999_999_999.0, 999_950_000.0):
+        assert money(value) == format_gbp(value)
+    assert money(999_999_999.0) == "£1.00bn"  # not £1,000.0m
+    assert money(None) == "-"

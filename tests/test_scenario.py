@@ -15,7 +15,9 @@ import pytest
 import yaml
 
 from orchestration.cli.main import main
+from orchestration.core.scenario import load_scenario, scenario_yaml
 
+DEMO_SCENARIOS = Path(__file__).resolve().parents[1] / "orchestration" / "demo" / "scenarios"
 GRAIN = ["settlement_id", "financial_year", "funding_line", "budget_type"]
 
 
@@ -158,3 +160,14 @@ def test_the_demo_scenario_runs(warehouse, capsys):
     )
     out = capsys.readouterr().out
     assert "the pot (cash):" in out and "SYNTHETIC" in out
+
+
+def test_a_scenario_written_as_yaml_loads_back_the_same(tmp_path):
+    """scenario_yaml (the dashboard's download) writes what load_scenario reads back."""
+    demo = DEMO_SCENARIOS / "spending_review_cut.yml"
+    scenario = load_scenario(demo)
+    file = tmp_path / "again.yml"
+    file.write_text(scenario_yaml(scenario), encoding="utf-8")
+    again = load_scenario(file)
+    assert again == scenario
+    assert again.changes and again.added and again.removed and again.gain_share

@@ -6,8 +6,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboards.formatting import format_gbp, format_per_head
 from dashboards.palette import BUDGET_TYPE_COLOURS, HIGHLIGHT, OTHERS, PALETTE, STATUS_COLOURS
+from orchestration.core.formatting import format_gbp, format_per_head
 
 
 def money_format(values: pd.Series) -> str:

@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.components import tables
-from dashboards.formatting import format_gbp, format_gbp_exact
 from dashboards.queries.labels import readable
 from dashboards.queries.snapshot import Snapshot
+from orchestration.core.formatting import format_gbp, format_gbp_exact
 
 STATUS_ORDER = ["fail", "warn", "pass"]
 BADGES = {"pass": ("Pass", "green", ":material/check_circle:"),

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from dashboards.queries.snapshot import Snapshot
-from orchestration.core.export.write import national_download, pack_download
+from orchestration.core.export.sheets import Sheet
+from orchestration.core.export.write import download, national_download, pack_download
+from orchestration.core.scenario import Scenario, scenario_yaml
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,6 +46,50 @@ def national_button(snap: Snapshot) -> None:
         help="Excel: every place's pot, the checks across places, whole-place budgets per "
         "head and prevention by place",
     )
+
+
+def _comparison_sheet(snap: Snapshot, scenario: Scenario, compared: pd.DataFrame) -> Sheet:
+    money = ["baseline_gbp", "scenario_gbp", "difference_gbp", "difference_per_head_gbp"]
+    frame = compared.copy()
+    for column in money:
+        frame[column] = pd.to_numeric(frame[column].map(lambda v: None if v is None else float(v)))
+    flagged = "is_synthetic" in frame and bool(frame["is_synthetic"].eq(True).any())
+    synthetic = (
+        " SYNTHETIC demo data: illustrative figures." if snap.synthetic_inputs or flagged else ""
+    )
+    note = (
+        f"Scenario {scenario.name} ({scenario.description}) beside the published baseline, "
+        f"snapshot {Path(snap.folder).name}; the baseline is unchanged.{synthetic}"
+    )
+    return Sheet("Scenario comparison", frame, note)
+
+
+def scenario_buttons(snap: Snapshot, scenario: Scenario, compared: pd.DataFrame) -> None:
+    """The scenario as YAML for `wholeplace scenario`, and its comparison as CSV and XLSX
+    (written by the same code as `wholeplace export`)."""
+    row = st.container(horizontal=True)
+    row.download_button(
+        "Scenario (YAML)",
+        scenario_yaml(scenario),
+        file_name=f"{scenario.name}.yml",
+        mime="application/x-yaml",
+        key="scenario_yaml",
+        icon=":material/download:",
+        on_click="ignore",
+        help="Run it with `wholeplace scenario FILE` to write the scenario's marts.",
+    )
+    sheet = _comparison_sheet(snap, scenario, compared)
+    for format, mime in (("csv", "text/csv"), ("xlsx", XLSX)):
+        row.download_button(
+            f"Comparison ({format.upper()})",
+            # Made only when clicked: an XLSX takes tens of milliseconds to write.
+            lambda format=format: download([sheet], "scenario_comparison", format).data,
+            file_name=f"scenario_comparison.{format}",
+            mime=mime,
+            key=f"scenario_comparison_{format}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 
 def data_quality(snap: Snapshot) -> None:

@@ -53,6 +53,16 @@ FALLBACK_LABELS = {
     "cumulative_gbp": "Cumulative present value (£)",
     "retained_gbp": "PV retained by place (£)",
     "gain_share_gbp": "Gain share of national savings (£)",
+    # The Scenarios page (scenarios.by_place).
+    "pot_baseline_gbp": "Pot, baseline, cash (£)",
+    "pot_scenario_gbp": "Pot, scenario, cash (£)",
+    "pot_difference_gbp": "Pot, difference, cash (£)",
+    "whole_place_baseline_per_head": "Whole-place budget per head, baseline, cash (£)",
+    "whole_place_scenario_per_head": "Whole-place budget per head, scenario, cash (£)",
+    "whole_place_difference_per_head": "Whole-place budget per head, difference, cash (£)",
+    "retained_baseline_gbp": "Retained savings, baseline, {real} (£)",
+    "retained_scenario_gbp": "Retained savings, scenario, {real} (£)",
+    "retained_difference_gbp": "Retained savings, difference, {real} (£)",
 }
 
 

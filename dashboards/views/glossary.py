@@ -37,6 +37,9 @@ GLOSSARY = {
     "lets the place keep.",
     "Retained by place": "What stays with the place: savings to local bodies plus its gain "
     "share of national cashable savings.",
+    "Scenario": "What the figures would be if departments' allocations changed by a "
+    "percentage or a gain-share rate changed, computed beside the published baseline, which "
+    "stays as it is. It scales the lines; it does not model how anyone would respond.",
     "Wrong pocket": "A saving that lands in another body's budget than the one that pays for "
     "the intervention.",
     "Synthetic": "Generated for the demonstration, not real government figures. Every page "

@@ -9,8 +9,8 @@ import streamlit as st
 
 from dashboards.components import tables
 from dashboards.components.page import Page, run_page
-from dashboards.formatting import format_share
 from dashboards.queries import prevention
+from orchestration.core.formatting import format_share
 
 METHOD_DOC = Path(__file__).resolve().parents[2] / "docs" / "method.md"
 # The GMCA cost-benefit model's defaults, used only to say so when a snapshot does not carry

@@ -6,8 +6,8 @@ import streamlit as st
 
 from dashboards.components import charts, filters, tables
 from dashboards.components.page import Page, no_places, run_page
-from dashboards.formatting import format_gbp
 from dashboards.queries import budget, outcomes
+from orchestration.core.formatting import format_gbp
 
 POLARITY = {
     "higher is better": "Higher is better",

@@ -6,7 +6,8 @@ import streamlit as st
 
 from dashboards.components import charts, filters, maps, tables
 from dashboards.components.page import Page, no_places, run_page
-from dashboards.formatting import (
+from dashboards.queries import budget, prevention
+from orchestration.core.formatting import (
     format_gbp,
     format_gbp_exact,
     format_gbp_short,
@@ -14,7 +15,6 @@ from dashboards.formatting import (
     format_roi,
     format_share,
 )
-from dashboards.queries import budget, prevention
 
 MEASURE_NAME = "Net savings (PV)"  # the card, the map and the bars: one measure, one name
 PREVENTION_CARDS = (MEASURE_NAME, "Financial ROI", "Retained by place")

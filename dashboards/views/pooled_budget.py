@@ -5,14 +5,14 @@ import streamlit as st
 
 from dashboards.components import charts, checks, evidence, filters, tables
 from dashboards.components.page import Page, no_places, run_page
-from dashboards.formatting import (
+from dashboards.queries import budget, regions, settlement_checks
+from dashboards.queries.labels import readable
+from orchestration.core.formatting import (
     format_gbp,
     format_gbp_exact,
     format_per_head,
     format_share,
 )
-from dashboards.queries import budget, regions, settlement_checks
-from dashboards.queries.labels import readable
 
 GROUPS = {"pillar": "Pillar", "department": "Department"}
 COLUMNS = {"pillar": "pillar", "department": "department_name"}

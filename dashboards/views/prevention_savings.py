@@ -6,15 +6,15 @@ import streamlit as st
 
 from dashboards.components import charts, filters, tables
 from dashboards.components.page import Page, no_places, run_page
-from dashboards.formatting import (
+from dashboards.queries import budget, prevention
+from dashboards.queries.labels import readable
+from orchestration.core.formatting import (
     format_financial_year,
     format_gbp_short,
     format_per_head,
     format_roi,
     format_share,
 )
-from dashboards.queries import budget, prevention
-from dashboards.queries.labels import readable
 
 ALL = "all"
 

@@ -8,20 +8,15 @@ from pathlib import Path
 import duckdb
 
 from orchestration.core.dbt_results import failed_models, failed_tests
+from orchestration.core.formatting import format_gbp
 from orchestration.core.paths import WarehouseLayout
 
 MAX_PROBLEMS_PRINTED = 50
 
 
 def money(value: float | None) -> str:
-    if value is None:
-        return "-"
-    sign, value = ("-" if value < 0 else ""), abs(value)
-    if value >= 1e9:
-        return f"{sign}£{value / 1e9:,.2f}bn"
-    if value >= 1e6:
-        return f"{sign}£{value / 1e6:,.1f}m"
-    return f"{sign}£{value:,.0f}"
+    """A pot as the dashboard writes it (£462.0m); '-' when there is none."""
+    return format_gbp(value, missing="-")
 
 
 def print_failure(

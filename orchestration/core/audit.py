@@ -219,9 +219,10 @@ def _run(plans: list, frames: dict[str, pd.DataFrame]) -> AuditResult:
         batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
             batch_parameters={"dataframe": frames[name]}
         )
-        suite = context.suites.add(gx.ExpectationSuite(name=f"suite_{index}"))
-        for expectation in expectations:
-            suite.add_expectation(expectation)
+        # Given whole: adding one at a time re-serialises the suite into its store each time.
+        suite = context.suites.add(
+            gx.ExpectationSuite(name=f"suite_{index}", expectations=list(expectations))
+        )
         result = batch.validate(suite, result_format="SUMMARY")
         raw[name] = result.to_json_dict()
         outcomes += [_outcome(name, r, blocking) for r in result.results]

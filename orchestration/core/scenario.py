@@ -64,14 +64,60 @@ class ScenarioFileError(UsageError):
 def load_scenario(path: Path) -> Scenario:
     """The scenario in a YAML file, or a ScenarioFileError naming the file, key, value, rule."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ScenarioFileError(f"{path} could not be read: {error.strerror}") from None
+    return parse_scenario(text, path)
+
+
+def parse_scenario(text: str, source: Path | str) -> Scenario:
+    """The scenario in YAML text; `source` names it in the messages."""
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ScenarioFileError(f"{path} is not valid YAML: {error}") from None
+        raise ScenarioFileError(f"{source} is not valid YAML: {error}") from None
     if not isinstance(data, dict):
-        raise ScenarioFileError(f"{path}: a scenario file is a mapping with a 'name' and changes")
-    return _scenario(path.name, data)
+        raise ScenarioFileError(f"{source}: a scenario file is a mapping with a 'name' and changes")
+    return _scenario(Path(source).name, data)
+
+
+def scenario_yaml(scenario: Scenario) -> str:
+    """The scenario as a file that `wholeplace scenario` reads back as the same scenario."""
+    data: dict = {"name": scenario.name}
+    if scenario.description:
+        data["description"] = scenario.description
+    if scenario.changes:
+        data["changes"] = [_change_mapping(change) for change in scenario.changes]
+    pot = {}
+    if scenario.added:
+        pot["add"] = [
+            {"settlement_id": line.settlement_id, "funding_line": line.funding_line,
+             "pillar": line.pillar, "share": line.share}
+            for line in scenario.added
+        ]  # fmt: skip
+    if scenario.removed:
+        pot["remove"] = [
+            {"settlement_id": line.settlement_id, "funding_line": line.funding_line}
+            for line in scenario.removed
+        ]
+    if pot:
+        data["pot"] = pot
+    if scenario.gain_share:
+        data["gain_share"] = [
+            {"settlement_id": settlement, "rate": rate}
+            for settlement, rate in scenario.gain_share.items()
+        ]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _change_mapping(change: Change) -> dict:
+    found = {"department": change.department} if change.department else {}
+    if change.funding_line:
+        found["funding_line"] = change.funding_line
+    found["percent"] = change.percent
+    if change.years:
+        found["years"] = list(change.years)
+    return found
 
 
 def _fail(where: str, key: str, value, rule: str):

@@ -18,8 +18,11 @@ DATA_PAGE = "views/data_sources.py"
 METHOD = "views/method.py"
 OUTCOMES = "views/outcomes.py"
 GLOSSARY = "views/glossary.py"
+SCENARIOS = "views/scenarios.py"
 PAGES = [script for script, _, _ in NAVIGATION]
-assert PAGES == [OVERVIEW, POOLED, PREVENTION, OUTCOMES, COMPARE, DATA_PAGE, METHOD, GLOSSARY]
+assert PAGES == [
+    OVERVIEW, POOLED, PREVENTION, OUTCOMES, COMPARE, SCENARIOS, DATA_PAGE, METHOD, GLOSSARY,
+]  # fmt: skip
 
 
 def run_app(page: str | None = None, **query: str) -> AppTest:

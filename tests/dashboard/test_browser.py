@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from fake_snapshot import GM, WY, write_snapshot
 
-from dashboards.formatting import format_gbp, format_gbp_short
 from dashboards.pages import PAGES as NAVIGATION
+from orchestration.core.formatting import format_gbp, format_gbp_short
 from orchestration.tools.screenshot import (
     CHROMIUM,
     ROOT,
@@ -281,3 +281,41 @@ def test_the_answers_on_the_demo_build(chromium: Path, demo_warehouse: Path, wid
                 break  # the sidebar is collapsed on a phone: links above visit the key pages
             go_to(page, title)
             check_and_shoot(page, f"demo_{title.lower().replace(' ', '_')}_{width}")
+
+
+def test_a_scenario_link_in_a_real_browser(chromium: Path, tmp_path: Path) -> None:
+    """A link with a scenario in it opens the Scenarios page with the cut applied; moving a
+    slider writes the new value into the address bar."""
+    from playwright.sync_api import expect
+
+    warehouse = tmp_path / "warehouse"
+    write_snapshot(warehouse)
+    pots = scalar(warehouse, "SELECT SUM(contribution_gbp_nominal) FROM pooled_budget "
+                  "WHERE financial_year = '2025-26'")  # fmt: skip
+    dfe = scalar(warehouse, "SELECT SUM(contribution_gbp_nominal) FROM pooled_budget "
+                 "WHERE financial_year = '2025-26' AND department = 'DFE'")  # fmt: skip
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with serve(warehouse) as url, open_browser() as page:
+        page.goto(f"{url}/scenarios?dept_DFE=-5")
+        expect(page.get_by_role("heading", name="Scenarios", exact=True)).to_be_visible(
+            timeout=60_000
+        )
+        # The first scenario of a session reads the baseline: slow on a busy machine.
+        expect(card(page, "Pots in the scenario (cash)")).to_have_text(
+            format_gbp(pots - 0.05 * dfe), timeout=30_000
+        )
+        expect(page.get_by_text("Synthetic demo data")).to_be_visible()
+        check_and_shoot(page, "scenarios_link")
+
+        thumb = page.get_by_test_id("stSlider").filter(has_text="(DFT)").get_by_role("slider")
+        thumb.focus()
+        thumb.press("ArrowLeft")
+        thumb.press("ArrowLeft")
+        expect(page).to_have_url(re.compile(r"[?&]dept_DFT=-1(&|$)"))
+        expect(page).to_have_url(re.compile(r"[?&]dept_DFE=-5(&|$)"))
+        dft = scalar(warehouse, "SELECT SUM(contribution_gbp_nominal) FROM pooled_budget "
+                     "WHERE financial_year = '2025-26' AND department = 'DFT'")  # fmt: skip
+        expect(card(page, "Pots in the scenario (cash)")).to_have_text(
+            format_gbp(pots - 0.05 * dfe - 0.01 * dft)
+        )
+        check_and_shoot(page, "scenarios_moved")

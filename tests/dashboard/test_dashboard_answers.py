@@ -24,11 +24,12 @@ from dashboard_helpers import (
 from fake_snapshot import GM, MARTS_YML, WY
 
 from dashboards.components import filters, maps
-from dashboards.exports import sheet_name, to_csv_bytes, to_xlsx_bytes
-from dashboards.formatting import format_gbp
+from dashboards.exports import to_csv_bytes, to_xlsx_bytes
 from dashboards.queries import settlement_checks
 from dashboards.queries.labels import CODE_NAMES
 from dashboards.queries.snapshot import current_snapshot
+from orchestration.core.export.sheets import fitted_sheet_name
+from orchestration.core.formatting import format_gbp
 
 
 def _texts(at) -> str:
@@ -327,12 +328,13 @@ def test_xlsx_money_is_formatted_with_a_frozen_filtered_header() -> None:
     title = "settlement_checks_E47000001_2025-26 with a long name"
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(MONEY, title)))
     sheet = book.worksheets[0]
-    assert sheet.title == sheet_name(title) and len(sheet.title) <= 31
+    assert sheet.title == fitted_sheet_name(title) and len(sheet.title) <= 31
     assert book.properties.title == title
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:E3"
-    assert sheet["B2"].value == 102_000_000 and sheet["B2"].number_format == "£#,##0;-£#,##0"
-    assert sheet["C2"].number_format == "£#,##0.00;-£#,##0.00"
+    # The formats of `wholeplace export` (Excel writes a negative as -£2,000 in either).
+    assert sheet["B2"].value == 102_000_000 and sheet["B2"].number_format == "£#,##0"
+    assert sheet["C2"].number_format == "£#,##0.00"
     assert sheet["D2"].number_format == "0.0"
     assert sheet["A2"].number_format == "General"
     assert sheet.column_dimensions["A"].width >= len("Adult Skills Fund")
@@ -341,10 +343,11 @@ def test_xlsx_money_is_formatted_with_a_frozen_filtered_header() -> None:
 
 def test_sheet_names_are_shortened_at_a_word_not_mid_word() -> None:
     assert (
-        sheet_name("pot_by_department_E47000001_2025-26_nominal") == "pot_by_department_E47000001"
+        fitted_sheet_name("pot_by_department_E47000001_2025-26_nominal")
+        == "pot_by_department_E47000001"
     )
-    assert sheet_name("Contributions: 2025/26") == "Contributions- 2025-26"
-    assert sheet_name("short") == "short"
+    assert fitted_sheet_name("Contributions: 2025/26") == "Contributions- 2025-26"
+    assert fitted_sheet_name("short") == "short"
 
 
 def test_csv_writes_whole_pounds_without_a_trailing_point_zero() -> None:

@@ -19,9 +19,9 @@ from dashboard_helpers import (
 from dashboard_helpers import run_app as _run_app
 from fake_snapshot import GM, LCR, WY, write_snapshot
 
-from dashboards.formatting import format_gbp, format_per_head, format_share
 from dashboards.queries import budget, settlement_checks
 from dashboards.queries.snapshot import current_snapshot
+from orchestration.core.formatting import format_gbp, format_per_head, format_share
 
 
 def run_app(page: str | None = POOLED, **query: str):

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from dashboards.exports import neutralise, to_csv_bytes, to_xlsx_bytes
-from dashboards.formatting import (
+from dashboards.exports import to_csv_bytes, to_xlsx_bytes
+from orchestration.core.formatting import (
     financial_year_start,
     format_financial_year,
     format_gbp,
@@ -76,18 +76,19 @@ HOSTILE = pd.DataFrame(
 )
 
 
-def test_neutralise_prefixes_formulas_but_not_numbers() -> None:
-    out = neutralise(HOSTILE)
-    assert out["text"].tolist()[:7] == [
+def test_downloads_neutralise_text_a_spreadsheet_would_run() -> None:
+    """The rule of `wholeplace export`: any text starting =, +, - or @ (numbers written as
+    text too, which a spreadsheet would otherwise turn back into numbers) gets an apostrophe."""
+    csv = pd.read_csv(io.BytesIO(to_csv_bytes(HOSTILE)), encoding="utf-8-sig", dtype=str)
+    assert csv["text"].tolist()[:7] == [
         "'=1+1",
         "'+SUM(A1)",
         "'-cmd",
         "'@x",
         "plain",
-        "-12.5",
-        "+3",
+        "'-12.5",
+        "'+3",
     ]
-    assert out["amount"].tolist() == HOSTILE["amount"].tolist()
     assert HOSTILE["text"][0] == "=1+1"  # the shown table is not changed
 
 

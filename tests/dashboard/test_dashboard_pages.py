@@ -25,7 +25,7 @@ from dashboard_helpers import (
 )
 from fake_snapshot import CORE_MARTS, GM, LCR, PUBLISHED_MARTS, WY, write_snapshot
 
-from dashboards.formatting import format_gbp_short, format_per_head, format_share
+from orchestration.core.formatting import format_gbp_short, format_per_head, format_share
 
 
 def prevention_totals(warehouse: Path, place: str) -> dict:

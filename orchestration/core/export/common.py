@@ -3,6 +3,9 @@ input files with their hashes, the column meanings, and the synthetic label."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 import pandas as pd
 
 from orchestration.core.export.sheets import Sheet
@@ -56,14 +59,44 @@ def input_files(snap: PublishedSnapshot, synthetic: bool) -> Sheet:
     )
 
 
+def column_labels(snap: PublishedSnapshot) -> dict[str, str]:
+    """Each column's short label (its `meta.label` in the mart's yml, in the manifest), folded
+    over the marts as the dashboard folds them: the first mart in name order wins."""
+    real = f"real, {snap.manifest.get('price_base_year') or 'base-year'} prices"
+    labels: dict[str, str] = {}
+    listed = snap.manifest.get("labels")
+    for _, columns in sorted(listed.items() if isinstance(listed, dict) else []):
+        for column, text in (columns if isinstance(columns, dict) else {}).items():
+            if isinstance(text, str) and text.strip():
+                label = re.sub(r"\s+", " ", text).strip().replace("{real}", real)
+                labels.setdefault(str(column), label)
+    return labels
+
+
+def labelled(sheets: list[Sheet], snap: PublishedSnapshot) -> list[Sheet]:
+    """The sheets with the labelled columns' labels as their headers; a label that would
+    repeat another header of the same sheet leaves its column under its own name."""
+    labels = column_labels(snap)
+    out = []
+    for sheet in sheets:
+        headers: dict[str, str] = {}
+        for column in sheet.frame.columns:
+            label = labels.get(str(column))
+            if label and label not in headers.values() and label not in sheet.frame.columns:
+                headers[str(column)] = label
+        out.append(dataclasses.replace(sheet, headers=headers))
+    return out
+
+
 def column_meanings(snap: PublishedSnapshot, marts: list[str], synthetic: bool) -> Sheet:
     described = snap.manifest.get("columns") or {}
+    labels = column_labels(snap)
     rows = [
-        (mart, column, meaning)
+        (mart, labels.get(column, column), column, meaning)
         for mart in marts
         for column, meaning in (described.get(mart) or {}).items()
     ]
-    frame = pd.DataFrame(rows, columns=["mart", "column", "meaning"])
+    frame = pd.DataFrame(rows, columns=["mart", "header", "column", "meaning"])
     return Sheet(
         "Column meanings",
         frame,

@@ -25,7 +25,7 @@ def csv_text(sheet: Sheet) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     columns = list(sheet.frame.columns)
     kinds = [sheet.kind(column) for column in columns]
-    writer.writerow(columns)
+    writer.writerow(neutralised(sheet.header(column)) for column in columns)
     for values in sheet.frame.itertuples(index=False, name=None):
         writer.writerow(csv_value(v, k) for v, k in zip(values, kinds, strict=True))
     return buffer.getvalue()
@@ -44,6 +44,11 @@ def csv_value(value, kind: str) -> str:
         pence = f"{float(value):.2f}"
         return pence.removesuffix(".00")
     return repr(float(value)).removesuffix(".0")
+
+
+def csv_bytes(sheet: Sheet) -> bytes:
+    """One CSV as a download: the byte-order mark makes Excel read £ and names as UTF-8."""
+    return csv_text(sheet).encode("utf-8-sig")
 
 
 def write_folder(sheets: list[Sheet], folder: Path) -> Path:

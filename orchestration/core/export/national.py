@@ -96,4 +96,4 @@ def national_workbook(snap: PublishedSnapshot) -> list[Sheet]:
         )
     used = [m for m in NATIONAL_MARTS if snap.has(m)]
     sheets += [common.input_files(snap, synthetic), common.column_meanings(snap, used, synthetic)]
-    return sheets
+    return common.labelled(sheets, snap)

@@ -94,7 +94,7 @@ def settlement_pack(snap: PublishedSnapshot, scope: PackScope) -> list[Sheet]:
     sheets += _outcomes(snap, scope, synthetic)
     used = [m for m in PACK_MARTS if snap.has(m)]
     sheets += [common.input_files(snap, synthetic), common.column_meanings(snap, used, synthetic)]
-    return sheets
+    return common.labelled(sheets, snap)
 
 
 def _in(values: list[str]) -> str:

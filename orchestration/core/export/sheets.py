@@ -4,6 +4,7 @@ Excel and CSV writers agree without a list per sheet."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -17,6 +18,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MONEY = "money"  # whole pounds: £#,##0
 PER_HEAD = "per_head"  # pounds and pence: £#,##0.00
 SHARE = "share"  # 0.0%
+PERCENT = "percent"  # a percentage already in points (12.3 for 12.3%): 0.0
 NUMBER = "number"  # a count or an index: #,##0
 DECIMAL = "decimal"  # a ratio or a value in its own unit: #,##0.00
 TEXT = "text"
@@ -28,11 +30,15 @@ class Sheet:
     frame: pd.DataFrame
     note: str = ""  # one sentence saying what the sheet is, shown above the table in Excel
     kinds: dict[str, str] = field(default_factory=dict)  # column -> kind, where the name misleads
+    headers: dict[str, str] = field(default_factory=dict)  # column -> header, where labelled
 
     def __post_init__(self):
         problems = sheet_name_problems(self.name)
         if problems:
             raise ValueError(f"sheet name '{self.name}' {problems}")
+
+    def header(self, column: str) -> str:
+        return self.headers.get(column, column)
 
     def kind(self, column: str) -> str:
         if column in self.kinds:
@@ -62,6 +68,35 @@ def column_kind(column: str, values: pd.Series) -> str:
     if pd.api.types.is_integer_dtype(values):
         return NUMBER
     return DECIMAL
+
+
+def header_kind(header: str, values: pd.Series) -> str:
+    """The kind of a column with a readable header (the dashboard's tables), from its unit:
+    "(£)" pounds, or pence where the header says per head; "(%)" percentage points;
+    "(£ per £1)" a ratio; else from the values."""
+    header = str(header)
+    if header.endswith("(£)"):
+        return PER_HEAD if "per head" in header.lower() else MONEY
+    if header.endswith("(%)"):
+        return PERCENT
+    if header.endswith("(£ per £1)"):
+        return DECIMAL
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return TEXT
+    return NUMBER if pd.api.types.is_integer_dtype(values) else DECIMAL
+
+
+def fitted_sheet_name(title: str) -> str:
+    """A sheet name Excel accepts made from any title: forbidden characters replaced and, past
+    31 characters, shortened at a word boundary."""
+    name = "".join("-" if c in SHEET_NAME_FORBIDDEN else c for c in str(title))
+    name = name.strip("' ") or "data"
+    if len(name) <= EXCEL_SHEET_NAME_LIMIT:
+        return name
+    cut = name[:EXCEL_SHEET_NAME_LIMIT]
+    words = re.split(r"[ _]", cut)
+    shortened = cut[: cut.rfind(words[-1])].rstrip(" _") if len(words) > 1 else cut
+    return shortened or cut
 
 
 def neutralised(text: str) -> str:

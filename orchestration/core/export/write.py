@@ -27,10 +27,14 @@ def write(sheets: list[Sheet], stem: str, out: Path, format: str) -> Path:
     return csv_folder.write_folder(sheets, out / stem)
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def download(sheets: list[Sheet], stem: str, format: str) -> Download:
     if format == "xlsx":
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return Download(f"{stem}.xlsx", xlsx.workbook_bytes(sheets), mime)
+        return Download(f"{stem}.xlsx", xlsx.workbook_bytes(sheets), XLSX_MIME)
+    if len(sheets) == 1:  # one table: the CSV itself rather than a zip of one file
+        return Download(f"{stem}.csv", csv_folder.csv_bytes(sheets[0]), "text/csv")
     return Download(f"{stem}.zip", csv_folder.zip_bytes(sheets), "application/zip")
 
 

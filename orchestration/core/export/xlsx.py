@@ -18,6 +18,7 @@ from orchestration.core.export.sheets import (
     MONEY,
     NUMBER,
     PER_HEAD,
+    PERCENT,
     SHARE,
     TEXT,
     Sheet,
@@ -28,18 +29,22 @@ NUMBER_FORMATS = {
     MONEY: "£#,##0",
     PER_HEAD: "£#,##0.00",
     SHARE: "0.0%",
+    PERCENT: "0.0",
     NUMBER: "#,##0",
     DECIMAL: "#,##0.00",
     TEXT: "@",
 }
 WIDEST_COLUMN = 60
-HEADER_ROW = 3  # row 1 the note, row 2 blank, row 3 the headers
+HEADER_ROW = 3  # row 1 the note, row 2 blank, row 3 the headers; a sheet without a note: row 1
 BOLD = Font(bold=True)
 
 
-def workbook_bytes(sheets: list[Sheet]) -> bytes:
+def workbook_bytes(sheets: list[Sheet], title: str = "") -> bytes:
+    """The workbook; `title` goes in its properties (a sheet name holds only 31 characters)."""
     book = Workbook()
     book.remove(book.active)
+    if title:
+        book.properties.title = title
     for sheet in sheets:
         _write_sheet(book, sheet)
     buffer = BytesIO()
@@ -55,21 +60,27 @@ def write_workbook(sheets: list[Sheet], path: Path) -> Path:
     return path
 
 
+def header_row(sheet: Sheet) -> int:
+    return HEADER_ROW if sheet.note else 1
+
+
 def _write_sheet(book: Workbook, sheet: Sheet) -> None:
     page = book.create_sheet(sheet.name)
-    page.cell(row=1, column=1, value=neutralised(sheet.note)).font = BOLD
+    top = header_row(sheet)
+    if sheet.note:
+        page.cell(row=1, column=1, value=neutralised(sheet.note)).font = BOLD
     columns = list(sheet.frame.columns)
     kinds = [sheet.kind(column) for column in columns]
     for index, column in enumerate(columns, start=1):
-        page.cell(row=HEADER_ROW, column=index, value=column).font = BOLD
+        page.cell(row=top, column=index, value=neutralised(sheet.header(column))).font = BOLD
     for offset, values in enumerate(sheet.frame.itertuples(index=False, name=None), start=1):
         for index, (value, kind) in enumerate(zip(values, kinds, strict=True), start=1):
-            _write_cell(page, HEADER_ROW + offset, index, value, kind)
-    page.freeze_panes = page.cell(row=HEADER_ROW + 1, column=1)
+            _write_cell(page, top + offset, index, value, kind)
+    page.freeze_panes = page.cell(row=top + 1, column=1)
     if columns:
-        last = f"{get_column_letter(len(columns))}{HEADER_ROW + max(len(sheet.frame), 1)}"
-        page.auto_filter.ref = f"A{HEADER_ROW}:{last}"
-    _fit_widths(page, sheet.frame, kinds)
+        last = f"{get_column_letter(len(columns))}{top + max(len(sheet.frame), 1)}"
+        page.auto_filter.ref = f"A{top}:{last}"
+    _fit_widths(page, sheet, kinds)
 
 
 def _write_cell(page, row: int, column: int, value, kind: str) -> None:
@@ -93,15 +104,16 @@ def cell_value(value, kind: str):
         if isinstance(value, bool):
             return "yes" if value else "no"
         return neutralised(str(value))
-    return float(value) if kind in (MONEY, PER_HEAD, SHARE, DECIMAL) else int(value)
+    return float(value) if kind in (MONEY, PER_HEAD, SHARE, PERCENT, DECIMAL) else int(value)
 
 
-def _fit_widths(page, frame: pd.DataFrame, kinds: list[str]) -> None:
+def _fit_widths(page, sheet: Sheet, kinds: list[str]) -> None:
+    frame = sheet.frame
     sample = frame.head(500)
     for index, (column, kind) in enumerate(zip(frame.columns, kinds, strict=True), start=1):
         if kind == TEXT:
             longest = sample[column].astype(str).str.len().max() if len(sample) else 0
         else:
             longest = 14
-        width = min(max(len(str(column)), int(longest or 0)) + 2, WIDEST_COLUMN)
+        width = min(max(len(sheet.header(column)), int(longest or 0)) + 2, WIDEST_COLUMN)
         page.column_dimensions[get_column_letter(index)].width = width

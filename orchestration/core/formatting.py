@@ -1,4 +1,5 @@
-"""Money, shares and financial years written the British way, for cards and captions."""
+"""Money, shares and financial years written the British way: the dashboard's cards and
+captions and the command line's summaries use these, so a pot reads the same in both."""
 
 from __future__ import annotations
 
@@ -17,10 +18,10 @@ def _signed(value: float, body: str) -> str:
     return f"-£{body}" if value < 0 else f"£{body}"
 
 
-def format_gbp(value: float | Decimal | None) -> str:
-    """£1.23bn, £456.7m or £12,345; 'n/a' when there is no figure."""
+def format_gbp(value: float | Decimal | None, missing: str = "n/a") -> str:
+    """£1.23bn, £456.7m or £12,345; `missing` when there is no figure."""
     if _missing(value):
-        return "n/a"
+        return missing
     value = float(value)
     size = abs(value)
     # Decide on the rounded figure, so 999,999,999 reads £1.00bn rather than £1,000.0m.
