@@ -49,7 +49,10 @@ class Measure:
 
 
 def measure(command: list[str], env: dict | None = None) -> Measure:
-    """Run `command`, sampling the RSS of it and its children; fail loudly if it fails."""
+    """Run `command`, sampling the RSS and CPU time of it and its children; fail loudly if it
+    fails. CPU time is the larger of what the finished children report (exact for the ones that
+    were waited for) and the sum sampled from /proc: a JVM that Spark's Python side starts is
+    never waited for, so only the sampling sees it (its last tenth of a second is missed)."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -59,33 +62,40 @@ def measure(command: list[str], env: dict | None = None) -> Measure:
         stderr=subprocess.PIPE,
     )
     _children_cpu()  # CPU of earlier children is not this command's
-    peak = 0
+    peak, cpu_by_pid = 0, {}
     while process.poll() is None:
-        peak = max(peak, tree_rss(process.pid))
+        rss, cpu = tree_sample(process.pid)
+        peak = max(peak, rss)
+        cpu_by_pid.update(cpu)
         time.sleep(SAMPLE_SECONDS)
     wall = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:]}")
-    return Measure(wall, _children_cpu(), peak)
+    return Measure(wall, max(_children_cpu(), sum(cpu_by_pid.values())), peak)
 
 
 _CPU_SEEN = [0.0]
 SAMPLE_SECONDS = 0.1
 PAGE = os.sysconf("SC_PAGE_SIZE")
+TICK = os.sysconf("SC_CLK_TCK")
 
 
-def tree_rss(root: int) -> int:
-    """Resident memory of `root` and all its descendants, from /proc (Linux)."""
+def tree_sample(root: int) -> tuple[int, dict[int, float]]:
+    """Resident memory of `root` and all its descendants, and each one's CPU seconds so far
+    (user + system), from /proc (Linux)."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
             fields = stat.rsplit(")", 1)[1].split()
-            parents[int(entry.name)] = int(fields[1])
-            rss[int(entry.name)] = int(fields[21]) * PAGE
+            pid = int(entry.name)
+            parents[pid] = int(fields[1])
+            rss[pid] = int(fields[21]) * PAGE
+            cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK
         except (OSError, IndexError, ValueError):
             continue
     tree, frontier = {root}, [root]
@@ -94,7 +104,7 @@ def tree_rss(root: int) -> int:
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
         tree.update(children)
         frontier += children
-    return sum(rss.get(pid, 0) for pid in tree)
+    return sum(rss.get(pid, 0) for pid in tree), {pid: cpu[pid] for pid in tree if pid in cpu}
 
 
 def _children_cpu() -> float:

@@ -24,3 +24,32 @@ def test_the_spark_section_is_replaced_and_the_sections_after_it_kept(tmp_path):
     text = results.read_text()
     assert "old figures" not in text
     assert text == f"# Scale\n\n{SECTION}\n\nnew figures\n\n## Against the targets\n\nkept\n"
+
+
+def test_a_ratio_over_a_difference_lost_in_the_noise_is_said_in_words():
+    from benchmarks.spark import over_fixed_cost
+
+    assert over_fixed_cost({"d0": 10.0, "d": 12.0, "s0": 100.0, "s": 120.0}) == "10.0x"
+    lost = over_fixed_cost({"d0": 32.0, "d": 29.8, "s0": 176.4, "s": 245.9})
+    assert lost.startswith("not measurable") and "69.5 s" in lost
+
+
+def test_the_cpu_of_a_process_nobody_waits_for_is_counted(tmp_path):
+    """A grandchild that outlives its parent (as Spark's JVM does dbt) is never waited for: only
+    the /proc sampling sees its CPU time. The grandchild burns a second of CPU, says so in a
+    file, and sleeps on; its parent exits once the file is there, without waiting for it."""
+    from benchmarks.run import measure
+
+    marker = tmp_path / "burned"
+    burn = (
+        "import time, pathlib; t = time.process_time()\n"
+        "while time.process_time() - t < 1.0: pass\n"
+        f"pathlib.Path({str(marker)!r}).touch(); time.sleep(2)"
+    )
+    parent = (
+        "import subprocess, sys, time, pathlib\n"
+        f"subprocess.Popen([sys.executable, '-c', {burn!r}])\n"
+        f"while not pathlib.Path({str(marker)!r}).exists(): time.sleep(0.05)\n"
+        "time.sleep(0.3)"
+    )
+    assert measure([sys.executable, "-c", parent]).cpu_s >= 0.9
