@@ -86,10 +86,10 @@ def _payments(page: Page, place: str, name: str, year: str, place_total: float |
     st.header("What councils paid out")
     st.caption(
         f"Every published payment by {name}'s member councils in {year}, by service area and the "
-        "funding line it was charged to; £, cash, net of refunds. Outturn is the councils' "
-        "revenue outturn for the service area (all funding lines together)."
+        "funding line it was charged to; £, cash, net of refunds (the Refunds column shows them)."
     )
     st.markdown(_not_stated(services))
+    columns = [c for c in lines.columns if c != "service_area"]
     tables.chart_with_table(
         charts.stacked_columns(
             lines,
@@ -98,11 +98,22 @@ def _payments(page: Page, place: str, name: str, year: str, place_total: float |
             "funding_line_name",
             "Funding line",
             horizontal=True,
-        ),  # fmt: skip
-        tables.shown(services.drop(columns=["service_area"]), snap, snap.price_base_year),
-        f"payments_by_service_{place}_{year}",
+        ),
+        tables.shown(lines[columns], snap, snap.price_base_year),
+        f"payments_{place}_{year}",
         summary=f"Bar chart of what {name}'s councils paid out in {year} by service area, "
         "stacked by funding line.",
+    )
+
+    st.header("By service area, beside the revenue outturn")
+    st.caption(
+        f"What the councils paid out in {year} against their revenue outturn for the service "
+        "area (all funding lines together, from the revenue outturn returns); cash. An empty "
+        "outturn cell: none is published for that service area and year."
+    )
+    tables.table(
+        tables.shown(services.drop(columns=["service_area"]), snap),
+        f"payments_by_service_{place}_{year}",
     )
 
     st.header("By funding line, beside the whole-place budget")
@@ -111,12 +122,6 @@ def _payments(page: Page, place: str, name: str, year: str, place_total: float |
         f"allocated on that line to {name} and its member areas in the year (cash)."
     )
     tables.table(tables.shown(by_line, snap), f"payments_by_funding_line_{place}_{year}")
-
-    st.header("Every service area and funding line")
-    columns = [c for c in lines.columns if c != "service_area"]
-    tables.table(
-        tables.shown(lines[columns], snap, snap.price_base_year), f"payments_{place}_{year}"
-    )
 
 
 def render(page: Page) -> None:

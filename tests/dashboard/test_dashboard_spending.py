@@ -14,6 +14,7 @@ from orchestration.core.formatting import format_gbp
 from schemas.spend_transactions import CONTRACT
 
 PAID = "Paid out, net, cash (£)"
+SHARE = "Paid out as a share of outturn (%)"  # only in the table by service area
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_payments_by_service_area_equal_the_parquet_beside_the_outturn(with_paym
     )
     assert refunds < 0
     assert metric(at, "Refunds") == format_gbp(refunds)
-    services = table(at, PAID).set_index("Service")
+    services = table(at, SHARE).set_index("Service")
     for service in ("asc", "trans"):
         name = parquet(
             with_payments,
@@ -69,8 +70,28 @@ def test_payments_by_service_area_equal_the_parquet_beside_the_outturn(with_paym
     )
     assert asc["Outturn, cash (£)"] == pytest.approx(outturn)
     assert metric(at, "Revenue outturn") == format_gbp(outturn)
-    assert asc["Paid out as a share of outturn (%)"] == pytest.approx(asc[PAID] / outturn * 100)
+    assert asc[SHARE] == pytest.approx(asc[PAID] / outturn * 100)
     assert any("Synthetic demo data" in w.value for w in at.warning)
+
+
+def test_the_chart_table_holds_every_service_area_and_funding_line(with_payments):
+    at = run_app(SPENDING, place=GM, year="2025-26")
+    assert_clean(at)
+    assert [t.label for t in at.tabs] == ["Chart", "Table"]
+    detail = table(at, "Paid out per head, real, 2024-25 prices (£)")
+    rows = parquet(
+        with_payments,
+        "SELECT COUNT(*) FROM place_spend_by_funding_line "
+        "WHERE place_code = ? AND financial_year = ?",
+        GM,
+        "2025-26",
+    )
+    assert len(detail) == rows == 3
+    assert detail[PAID].sum() == pytest.approx(paid(with_payments, "2025-26"))
+    assert detail["Refunds, cash (£)"].min() < 0
+    assert set(detail["Funding line"]) == {
+        "Public Health Grant", "Local Transport Capital Funding", "Not stated by the council",
+    }  # fmt: skip
 
 
 def test_funding_lines_sit_beside_the_whole_place_allocations(with_payments):
@@ -166,7 +187,7 @@ def test_without_a_payment_feed_the_page_says_how_to_add_one(tmp_path, monkeypat
 def test_an_empty_number_cell_is_blank_not_none(with_payments):
     at = run_app(SPENDING, place=GM, year="2025-26")
     assert_clean(at)
-    services = table(at, PAID).set_index("Service")
+    services = table(at, SHARE).set_index("Service")
     # No revenue outturn is published for the transport payments: an empty cell.
     assert services["Outturn, cash (£)"].isna()["Highways and transport"]
     # Streamlit writes the text "None" in an empty cell unless given a placeholder.
