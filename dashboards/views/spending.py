@@ -54,7 +54,7 @@ def _cards(place_total: float | None, services: pd.DataFrame, year: str) -> None
         border=True,
     )
     outturn.metric(
-        "Revenue outturn, same services",
+        "Outturn, same services",
         format_gbp(services["outturn_gbp_nominal"].sum(min_count=1)),
         help=f"The member councils' revenue outturn in {year} for the service areas with "
         "payments (cash): what the payments are set beside.",
@@ -146,7 +146,7 @@ def render(page: Page) -> None:
     place_total = spending.whole_place_total(snap, place, year)
     if not has_payments:
         page.flag_synthetic(budget.share_pooled(snap, place, year)["is_synthetic"])
-        st.metric(
+        st.columns(4)[0].metric(
             "Departmental funding",
             format_gbp(place_total),
             help=f"The whole-place budget: every departmental allocation reaching the place "

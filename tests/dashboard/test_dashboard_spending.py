@@ -69,7 +69,7 @@ def test_payments_by_service_area_equal_the_parquet_beside_the_outturn(with_paym
         "2025-26",
     )
     assert asc["Outturn, cash (£)"] == pytest.approx(outturn)
-    assert metric(at, "Revenue outturn") == format_gbp(outturn)
+    assert metric(at, "Outturn, same services") == format_gbp(outturn)
     assert asc[SHARE] == pytest.approx(asc[PAID] / outturn * 100)
     assert any("Synthetic demo data" in w.value for w in at.warning)
 
