@@ -318,3 +318,27 @@ def test_totals_check_is_skipped_for_plain_rows_only_when_no_known_code_could_be
     con.execute("create temp table ref_service_areas (service_area varchar)")
     con.executemany("insert into ref_service_areas values (?)", [[c] for c in codes])
     assert totals_row_impossible(con, contract) is impossible
+
+
+def test_a_nul_byte_sets_its_row_aside_naming_the_value(feeds):
+    """The row-by-row path refuses a file holding a NUL byte; a payments file is set aside row by
+    row instead, with the same words, and the value shown with the byte written out."""
+    write(
+        feeds,
+        "nul.csv",
+        HEADER,
+        "2024-05-01,E08000003,asc,,Acme\x00 Care,Care,10.00,T1",
+        "2024-05-01,E08000003,asc,,Acme Care,Care,10.00,T2",
+        "2024-05-01,E08000003,asc,,Acme Care,Care,1\x000.00,T3",
+    )
+    result, loaded, quarantine = run(feeds)
+    found = [(q[1], q[2], q[3], q[4]) for q in quarantine if q[6] == "quarantine"]
+    assert found == [
+        (1, "supplier_name", "Acme<NUL> Care", "nul_byte"),
+        (3, "amount_gbp", "1<NUL>0.00", "nul_byte"),
+    ]
+    assert messages(quarantine, "nul_byte")[0].startswith(
+        "row 1, supplier_name: 'Acme<NUL> Care' holds a NUL byte (character code 0)"
+    )
+    assert [row[1] for row in loaded] == [2]
+    assert [(f.rows_read, f.rows_loaded, f.rows_quarantined) for f in result.files] == [(3, 1, 2)]

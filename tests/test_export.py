@@ -20,6 +20,7 @@ from orchestration.core.export.common import column_labels, labelled
 from orchestration.core.export.sheets import Sheet
 from orchestration.core.export.snapshot import PublishedSnapshot
 from orchestration.core.export.xlsx import HEADER_ROW
+from orchestration.core.labels import DERIVED_LABELS
 
 MARTS = Path(__file__).resolve().parents[1] / "dbt_project" / "models" / "marts"
 PACK_SHEETS = [
@@ -267,10 +268,24 @@ def test_headers_are_the_marts_labels_and_the_meanings_sheet_maps_them(packs):
     assert real in pot.columns and "{real}" not in " ".join(pot.columns)
     meanings = table(book, "Column meanings")
     row = meanings[
-        (meanings["mart"] == "pooled_budget") & (meanings["column"] == "contribution_gbp_nominal")
+        (meanings["Mart"] == "pooled_budget") & (meanings["Column"] == "contribution_gbp_nominal")
     ]
-    assert list(row["header"]) == [label["contribution_gbp_nominal"]]
-    assert "pot_gbp_nominal" in table(book, "Pot by pillar").columns  # derived: no label
+    assert list(row["Header"]) == [label["contribution_gbp_nominal"]]
+    assert DERIVED_LABELS["pot_gbp_nominal"] in table(book, "Pot by pillar").columns
+
+
+def test_no_sheet_has_a_column_name_for_a_header(packs, demo_warehouse, tmp_path):
+    """Every header a finance officer reads is a label: a derived column (a pot total, a check
+    count, the cover's items) takes its header from core/labels.py like the marts' columns."""
+    assert (
+        main(["export", "--national", "--warehouse", str(demo_warehouse), "--out", str(tmp_path)])
+        == 0
+    )
+    for path in [*packs.values(), tmp_path / "national_workbook.xlsx"]:
+        book = openpyxl.load_workbook(path)
+        headers = [(sheet.title, c.value) for sheet in book.worksheets for c in sheet[HEADER_ROW]]
+        named = [(path.name, t, h) for t, h in headers if re.fullmatch(r"[a-z0-9_]+", str(h))]
+        assert named == []
 
 
 def test_a_label_that_would_repeat_a_header_leaves_the_column_its_name():

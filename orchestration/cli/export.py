@@ -42,4 +42,5 @@ def export(
 
 
 def _sheet_line(sheet: Sheet) -> str:
-    return f"{sheet.name}: {len(sheet.frame):,} rows"
+    rows = len(sheet.frame)
+    return f"{sheet.name}: {rows:,} row{'' if rows == 1 else 's'}"

@@ -34,6 +34,12 @@ MAX_ROW_BYTES = 1024**2
 PROBLEMS_KEPT = 200  # row problems returned to Python for printing; all are in raw.quarantine
 CASE_NOTES = {"upper": "codes in lower or mixed case", "lower": "values in upper or mixed case"}
 SET_ASIDE_RULES = ("totals_row", "duplicate_submission")
+# The words the row-by-row path refuses a whole file with (core/feed_files.py); a payments file is
+# too large to refuse for one value, so here the row is set aside.
+NUL_WORDS = (
+    "holds a NUL byte (character code 0), which cuts a value short in many programs; wholeplace "
+    "will not guess what the value was: remove it and save the file again"
+)
 
 
 @dataclass
@@ -340,7 +346,9 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
             if spec.kind in PARSERS or spec.kind == "financial_year"
             else (None, None)
         )
-        cases = []
+        shown = f"replace({raw}, chr(0), '<NUL>')"
+        nul_message = f"'''' || {shown} || ''' ' || {sql_text(NUL_WORDS)}"
+        cases = [(f"strpos({raw}, chr(0)) > 0", "'nul_byte'", nul_message)]
         if not spec.nullable and spec.default is None:
             cases.append((blank, "'required'", "'is blank; a value is required'"))
         if parse_rule:
@@ -355,14 +363,10 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
         default = sql_text(spec.default) if spec.default is not None else "null"
         columns += [
             f"case when {blank} then {default} else {typed[name]} end as {quoted(name)}",
-            f"case {rule_case} else null end as {quoted('rule_' + name)}"
-            if cases
-            else f"cast(null as varchar) as {quoted('rule_' + name)}",
-            f"case {message_case} else null end as {quoted('message_' + name)}"
-            if cases
-            else f"cast(null as varchar) as {quoted('message_' + name)}",
-            f"case when ({' or '.join(c for c, _, _ in cases) or 'false'}) then {raw} end "
-            f"as {quoted('value_' + name)}",
+            f"case {rule_case} else null end as {quoted('rule_' + name)}",
+            f"case {message_case} else null end as {quoted('message_' + name)}",
+            f"case when ({' or '.join(c for c, _, _ in cases)}) "
+            f"then {shown} end as {quoted('value_' + name)}",
             f"case when {raw} <> trim({raw}) and {blank} is false then "
             f"'leading or trailing spaces' end as {quoted('spaces_' + name)}",
             f"{_note(spec, raw, clean[name])} as {quoted('note_' + name)}",
@@ -427,7 +431,8 @@ def _plain(spec: Field, raw: str) -> tuple[str, str]:
     other_spaces = (
         f"strlen({raw}) <> length({raw}) and not regexp_full_match({raw}, '{PLAIN_TEXT[None]}')"
     )
-    return f"({raw} <> '' and not ({spaced}) and not ({other_spaces}))", raw
+    nul = f"strpos({raw}, chr(0)) > 0"  # the other kinds' patterns already exclude it
+    return f"({raw} <> '' and not ({spaced}) and not ({other_spaces}) and not ({nul}))", raw
 
 
 def _checked_code(rule: KnownCode | AreaExistedInYear) -> tuple[str, str, str]:

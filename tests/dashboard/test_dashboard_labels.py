@@ -12,9 +12,9 @@ from fake_snapshot import GM, WY, write_snapshot
 
 from dashboards.components.tables import _column_config, shown
 from dashboards.queries import regions
-from dashboards.queries.labels import FALLBACK_LABELS
 from dashboards.queries.snapshot import current_snapshot
 from orchestration.core.dbt_manifest import ensure_dbt_manifest, published_marts
+from orchestration.core.labels import DERIVED_LABELS
 
 INTO_THE_POT = "Into the pot, cash (£)"
 
@@ -50,7 +50,7 @@ def test_every_published_mart_column_has_a_label() -> None:
 def test_the_fallback_list_holds_only_columns_no_mart_publishes() -> None:
     ensure_dbt_manifest()
     published = {column for mart in published_marts() for column in mart.columns}
-    assert sorted(published & set(FALLBACK_LABELS)) == []
+    assert sorted(published & set(DERIVED_LABELS)) == []
 
 
 def test_yml_descriptions_become_the_headers_tooltips(warehouse: Path) -> None:

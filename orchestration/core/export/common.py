@@ -4,12 +4,12 @@ input files with their hashes, the column meanings, and the synthetic label."""
 from __future__ import annotations
 
 import dataclasses
-import re
 
 import pandas as pd
 
 from orchestration.core.export.sheets import Sheet
 from orchestration.core.export.snapshot import PublishedSnapshot
+from orchestration.core.labels import column_labels as headers_in
 
 SYNTHETIC_LABEL = "SYNTHETIC DEMO DATA: not real figures. "
 
@@ -60,17 +60,9 @@ def input_files(snap: PublishedSnapshot, synthetic: bool) -> Sheet:
 
 
 def column_labels(snap: PublishedSnapshot) -> dict[str, str]:
-    """Each column's short label (its `meta.label` in the mart's yml, in the manifest), folded
-    over the marts as the dashboard folds them: the first mart in name order wins."""
+    """Each column's header (core/labels.py), the real-terms basis written out."""
     real = f"real, {snap.manifest.get('price_base_year') or 'base-year'} prices"
-    labels: dict[str, str] = {}
-    listed = snap.manifest.get("labels")
-    for _, columns in sorted(listed.items() if isinstance(listed, dict) else []):
-        for column, text in (columns if isinstance(columns, dict) else {}).items():
-            if isinstance(text, str) and text.strip():
-                label = re.sub(r"\s+", " ", text).strip().replace("{real}", real)
-                labels.setdefault(str(column), label)
-    return labels
+    return {c: t.replace("{real}", real) for c, t in headers_in(snap.manifest).items()}
 
 
 def labelled(sheets: list[Sheet], snap: PublishedSnapshot) -> list[Sheet]:
