@@ -1,7 +1,7 @@
 """The scale benchmark of issue 14, in one command:
 
     python -m benchmarks.run [--sizes 1000000,10000000,50000000] [--repeats 3]
-        [--work /tmp/wholeplace-bench] [--results benchmarks/RESULTS.md]
+        [--work /tmp/wholeplace-bench] [--results benchmarks/RESULTS.md] [--query-repeats 5]
 
 For each size N it generates N synthetic payments (benchmarks/generate_transactions.py, CSV) beside
 the demo feeds, then times, each --repeats times and each in a fresh process:
@@ -15,7 +15,10 @@ the demo feeds, then times, each --repeats times and each in a fresh process:
 and records each one's wall time, CPU time (user + system, all threads and child processes) and
 peak RSS (the sum over the process and its children, sampled every 100 ms from /proc). The fixed
 cost is (a) with no generated feed (the demo build); Dagster start-up (importing the definitions)
-and dbt start-up (`dbt --version`) are timed alone.
+and dbt start-up (`dbt --version`) are timed alone. After the first (a) of each size, each
+dashboard query on the marts it published (the payments and the whole-place ones,
+benchmarks/dashboard_queries.py) is timed in a fresh process: the median and maximum of
+--query-repeats calls, each in a fresh in-memory DuckDB as the app makes them.
 It writes a Markdown table of medians to --results, with the machine described. The machine may be
 shared: CPU time is given beside wall time because it is less disturbed by other work.
 """
@@ -23,6 +26,7 @@ shared: CPU time is given beside wall time because it is less disturbed by other
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -179,15 +183,29 @@ def prepare(size: int, work: Path) -> tuple[Path, Path]:
     return feeds, extra / "spend_transactions" / f"{EXTRA_MONTH}.csv"
 
 
-def run_size(size: int, work: Path, repeats: int) -> dict[str, list[Measure]]:
+def dashboard_queries(warehouse: Path, repeats: int) -> list[dict]:
+    """Each dashboard query's median and maximum (ms) on the warehouse's published marts."""
+    command = [sys.executable, "-m", "benchmarks.dashboard_queries", "--warehouse",
+               str(warehouse), "--repeats", str(repeats), "--json"]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout)
+
+
+def run_size(
+    size: int, work: Path, repeats: int, query_repeats: int = 5
+) -> tuple[dict[str, list[Measure]], list[dict]]:
+    """(a), (b) and (c) for one size, and the dashboard queries on the marts of the first (a)."""
     feeds, extra_month = prepare(size, work)
     found: dict[str, list[Measure]] = {"a": [], "b": [], "c": []}
+    queries: list[dict] = []
     added = feeds / "spend_transactions" / extra_month.name
     for _ in range(repeats):
         warehouse = work / f"warehouse-{size}"
         shutil.rmtree(warehouse, ignore_errors=True)
         added.unlink(missing_ok=True)
         found["a"].append(measure(build_command(feeds, warehouse)))
+        if not queries:
+            queries = dashboard_queries(warehouse, query_repeats)
         found["b"].append(
             measure(floor_command(feeds / "spend_transactions" / "payments.csv", work / "f.pq"))
         )
@@ -195,7 +213,7 @@ def run_size(size: int, work: Path, repeats: int) -> dict[str, list[Measure]]:
         found["c"].append(measure(build_command(feeds, warehouse)))
         added.unlink()
         print(f"{size:,}: " + ", ".join(f"{k} {v[-1].wall_s:.1f}s" for k, v in found.items()))
-    return found
+    return found, queries
 
 
 def fixed_costs(work: Path, repeats: int) -> dict[str, list[Measure]]:
@@ -230,7 +248,30 @@ def gb(n: float) -> str:
     return f"{n / 1024**3:.2f} GB"
 
 
-def write_results(path: Path, sizes, results, fixed, repeats: int) -> None:
+def query_tables(queries: dict[int, list[dict]]) -> list[str]:
+    """The dashboard queries' section: one small table per size."""
+    from benchmarks.dashboard_queries import TARGET_MS, markdown
+
+    if not queries:
+        return []
+    lines = [
+        "",
+        "## Dashboard queries on the marts of (a)",
+        "",
+        "Each query called through its `dashboards/queries` function on the published snapshot "
+        "of the first (a), as the dashboard calls it, on an empty query cache (a fresh "
+        f"in-memory DuckDB over the Parquet files each call). Target: under {TARGET_MS:g} ms "
+        "each (issue 14).",
+    ]
+    for size, rows in queries.items():
+        calls = rows[0]["calls"] if rows else 0
+        year = rows[0]["year"] if rows else ""
+        lines += ["", f"{size:,} payments ({year}; median and maximum of {calls} calls):", ""]
+        lines += markdown(rows)
+    return lines
+
+
+def write_results(path: Path, sizes, results, fixed, repeats: int, queries=None) -> None:
     from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
 
     lines = [
@@ -283,6 +324,7 @@ def write_results(path: Path, sizes, results, fixed, repeats: int) -> None:
             f"| {what} | {median(values, 'wall_s'):.1f} s | {median(values, 'cpu_s'):.1f} s | "
             f"{gb(median(values, 'peak_rss_bytes'))} |"
         )
+    lines += query_tables(queries or {})
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -292,15 +334,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/wholeplace-bench"))
     parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument(
+        "--query-repeats", type=int, default=5, help="calls of each dashboard query per size"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     args.work.mkdir(parents=True, exist_ok=True)
     results: dict[int, dict[str, list[Measure]]] = {}
+    queries: dict[int, list[dict]] = {}
     for size in sizes:  # the table is rewritten after each size, so a long run keeps its part
-        results[size] = run_size(size, args.work, args.repeats)
-        write_results(args.results, list(results), results, {}, args.repeats)
+        results[size], queries[size] = run_size(size, args.work, args.repeats, args.query_repeats)
+        write_results(args.results, list(results), results, {}, args.repeats, queries)
     fixed = fixed_costs(args.work, args.repeats)
-    write_results(args.results, sizes, results, fixed, args.repeats)
+    write_results(args.results, sizes, results, fixed, args.repeats, queries)
     print(args.results.read_text())
     return 0
 

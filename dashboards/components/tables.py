@@ -15,7 +15,9 @@ from dashboards.queries.snapshot import Snapshot
 PERCENTAGES = ("share_pooled", "gain_share_rate", "optimism_bias", "switching_deadweight",
                "assumed_deadweight")  # fmt: skip
 PERCENTAGES += ("share", "pooled_share", "line_share", "population_share_reporting")
-COUNTS = ("Population", "Rows", "Rows read", "Rows loaded", "Rows quarantined")
+PERCENTAGES += ("share_of_outturn",)
+COUNTS = ("Population", "Rows", "Rows read", "Rows loaded", "Rows quarantined", "Payments",
+          "Areas reporting")  # fmt: skip
 # Columns shown as coloured badges (readable value -> colour); downloads keep the plain text.
 BADGES = {"Status": {"Fail": "red", "Warning": "orange", "Pass": "green"}}
 
@@ -126,9 +128,17 @@ def _displayed(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _grid(frame: pd.DataFrame) -> None:
+    # Streamlit writes "None" in an empty cell unless told otherwise; an empty number cell
+    # (no outturn published, say) reads as blank, like the downloads.
+    st.dataframe(
+        _displayed(frame), hide_index=True, column_config=_column_config(frame), placeholder=""
+    )
+
+
 def table(frame: pd.DataFrame, file_stem: str) -> None:
     """A table (headers from `shown`) with its CSV and XLSX downloads."""
-    st.dataframe(_displayed(frame), hide_index=True, column_config=_column_config(frame))
+    _grid(frame)
     downloads(frame, file_stem)
 
 
@@ -162,5 +172,5 @@ def chart_with_table(
         # to the drawn SVG, so a screen reader would otherwise meet only the marks.
         st.caption(f"Chart: {description}")
     with table_tab:
-        st.dataframe(_displayed(frame), hide_index=True, column_config=_column_config(frame))
+        _grid(frame)
     downloads(frame, file_stem)

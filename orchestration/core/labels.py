@@ -75,6 +75,13 @@ DERIVED_LABELS = {
     "retained_baseline_gbp": "Retained savings, baseline, {real} (£)",
     "retained_scenario_gbp": "Retained savings, scenario, {real} (£)",
     "retained_difference_gbp": "Retained savings, difference, {real} (£)",
+    # The Spending page (dashboards/queries/spending.py).
+    "paid_gbp_nominal": "Paid out, net, cash (£)",
+    "paid_gbp_real": "Paid out, net, {real} (£)",
+    "paid_per_head_real": "Paid out per head, {real} (£)",
+    "not_stated_gbp_nominal": "Funding line not stated, cash (£)",
+    "allocated_gbp_nominal": "Allocated on the line, cash (£)",
+    "share_of_outturn": "Paid out as a share of outturn",
 }
 
 

@@ -17,11 +17,13 @@ COMPARE = "views/compare_places.py"
 DATA_PAGE = "views/data_sources.py"
 METHOD = "views/method.py"
 OUTCOMES = "views/outcomes.py"
+SPENDING = "views/spending.py"
 GLOSSARY = "views/glossary.py"
 SCENARIOS = "views/scenarios.py"
 PAGES = [script for script, _, _ in NAVIGATION]
 assert PAGES == [
-    OVERVIEW, POOLED, PREVENTION, OUTCOMES, COMPARE, SCENARIOS, DATA_PAGE, METHOD, GLOSSARY,
+    OVERVIEW, POOLED, PREVENTION, OUTCOMES, SPENDING, COMPARE, SCENARIOS, DATA_PAGE, METHOD,
+    GLOSSARY,
 ]  # fmt: skip
 
 

@@ -78,6 +78,22 @@ REGIONAL_SPEND = [
 ]
 
 
+# Council payments rolled up (place_spend_by_funding_line), synthetic test data:
+# (place, year, service area, service name, funding line, payments, net £, refunds £, outturn £)
+PAYMENTS = [
+    (GM, "2025-26", "asc", "Adult social care", "PHG", 120, "4500000.00", "-250000.00",
+     "800000000.00"),
+    (GM, "2025-26", "asc", "Adult social care", "not stated", 40, "1200000.00", "0.00",
+     "800000000.00"),
+    (GM, "2025-26", "trans", "Highways and transport", "LTCF", 75, "3000000.00", "-12500.50",
+     None),
+    (GM, "2024-25", "asc", "Adult social care", "PHG", 100, "3900000.00", "0.00",
+     "780000000.00"),
+    (WY, "2025-26", "asc", "Adult social care", "PHG", 60, "2000000.00", "0.00",
+     "500000000.00"),
+]  # fmt: skip
+
+
 def _start(year: str) -> int:
     return int(year[:4])
 
@@ -94,7 +110,34 @@ def _table(rows: list[dict], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def _marts(scale: Decimal, synthetic: bool) -> dict[str, pa.Table]:
+def _payments(synthetic: bool) -> list[dict]:
+    return [
+        {
+            "place_code": place,
+            "place_name": NAMES[place],
+            "financial_year": year,
+            "financial_year_start": _start(year),
+            "service_area": service,
+            "service_area_name": service_name,
+            "funding_line": line,
+            "payments": count,
+            "amount_gbp_nominal": Decimal(net),
+            "refunds_gbp_nominal": Decimal(refunds),
+            "amount_gbp_real": _real(Decimal(net), year),
+            "price_base_year": "2024-25",
+            "population": POPULATION[place],
+            "amount_per_head_real": (_real(Decimal(net), year) / POPULATION[place]).quantize(
+                Decimal("0.0001")
+            ),
+            "outturn_gbp_nominal": None if outturn is None else Decimal(outturn),
+            "reporting_areas": 2,
+            "is_synthetic": synthetic,
+        }
+        for place, year, service, service_name, line, count, net, refunds, outturn in PAYMENTS
+    ]
+
+
+def _marts(scale: Decimal, synthetic: bool, payments: bool = False) -> dict[str, pa.Table]:
     pot = [(*r[:8], Decimal(r[8]) * scale) for r in POT]
     pooled = [
         {
@@ -295,6 +338,17 @@ def _marts(scale: Decimal, synthetic: bool) -> dict[str, pa.Table]:
                 price_basis=text, accounting_basis=text, data_provenance=text, is_synthetic=flag,
             ),
         ),
+        "place_spend_by_funding_line": _table(
+            _payments(synthetic) if payments else [],
+            schema(
+                place_code=text, place_name=text, financial_year=text,
+                financial_year_start=year_int, service_area=text, service_area_name=text,
+                funding_line=text, payments=count, amount_gbp_nominal=MONEY,
+                refunds_gbp_nominal=MONEY, amount_gbp_real=MONEY, price_base_year=text,
+                population=count, amount_per_head_real=pa.decimal128(18, 4),
+                outturn_gbp_nominal=MONEY, reporting_areas=count, is_synthetic=flag,
+            ),
+        ),
         "places": _table(
             places, schema(place_code=text, place_name=text, first_year=text, last_year=text)
         ),
@@ -309,9 +363,11 @@ PREVENTION_MARTS = (
     "intervention_sensitivity",
 )  # fmt: skip
 REGIONAL_MARTS = ("region_spend_by_function",)
+# Published empty, as by a build whose feeds have no spend_transactions, unless `payments=True`.
+PAYMENT_MARTS = ("place_spend_by_funding_line",)
 # What `wholeplace build` publishes; `prevention_costs` (yearly costs per intervention) is not
 # in the published contract yet, so the default fake leaves it out.
-PUBLISHED_MARTS = CORE_MARTS + PREVENTION_MARTS + REGIONAL_MARTS
+PUBLISHED_MARTS = CORE_MARTS + PREVENTION_MARTS + REGIONAL_MARTS + PAYMENT_MARTS
 
 
 def yml_columns(mart: str, columns: list[str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -344,14 +400,16 @@ def write_snapshot(
     marts: tuple[str, ...] | None = None,
     labels: dict[str, dict[str, str]] | None = None,
     regions: dict[str, str] | None = PLACE_REGIONS,
+    payments: bool = False,
 ) -> Path:
     """Publish a fake snapshot under `warehouse` and point `published` at it (atomically).
     The manifest's `labels` are the columns' `meta.label` from the ymls, as the publish step
     writes them, with `labels` ({mart: {column: header}}) laid over them; `regions`
-    ({place: region}) is `places.region` (None: a snapshot from before the mart had it)."""
+    ({place: region}) is `places.region` (None: a snapshot from before the mart had it);
+    `payments` fills place_spend_by_funding_line with the PAYMENTS above."""
     folder = warehouse / "snapshots" / run_id
     folder.mkdir(parents=True)
-    tables = _marts(Decimal(scale), synthetic)
+    tables = _marts(Decimal(scale), synthetic, payments)
     if regions is not None:
         codes = tables["places"].column("place_code").to_pylist()
         tables["places"] = tables["places"].append_column(

@@ -217,3 +217,15 @@ def test_regional_spend_by_function_is_labelled_and_equals_the_parquet(warehouse
             function,
         )
         assert per_head[function] == pytest.approx(expected)
+
+
+def test_empty_number_cells_in_tables_are_blank_not_none(warehouse: Path) -> None:
+    at = run_app(place=GM, year="2025-26")
+    assert_clean(at)
+    contributions = table(at, "Source")
+    total = contributions[contributions.iloc[:, 0] == "Total"]
+    # The total row has no pooled share of its own: an empty number cell.
+    assert total.filter(like="(%)").isna().any(axis=None)
+    # Streamlit writes the text "None" in an empty cell unless given a placeholder.
+    for grid in at.dataframe:
+        assert grid.proto.HasField("placeholder") and grid.proto.placeholder == ""
