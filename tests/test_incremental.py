@@ -3,6 +3,7 @@ added to the last build for, and that the marts it gives are the marts a full bu
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -306,12 +307,16 @@ def _raw(warehouse: Path, sql: str):
         return con.execute(sql).fetchall()
 
 
-def loaded_plain_lines(feeds: Path, warehouse: Path, count: int) -> list[tuple[int, str]]:
-    """(row, line) of `count` payments the build loaded, written without quotes."""
-    lines = (feeds / "spend_transactions" / "payments.csv").read_text().splitlines()
-    rows = _raw(warehouse, "select source_row from raw.spend_transactions order by source_row")
-    plain = [(row, lines[row]) for (row,) in rows if '"' not in lines[row]]
-    return plain[10 : 10 + count]
+def csv_rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def loaded_rows(feeds: Path, warehouse: Path, count: int) -> list[tuple[int, list[str]]]:
+    """(row number, values) of `count` payments of payments.csv the build loaded."""
+    rows = csv_rows(feeds / "spend_transactions" / "payments.csv")
+    loaded = _raw(warehouse, "select source_row from raw.spend_transactions order by source_row")
+    return [(row, rows[row]) for (row,) in loaded[10 : 10 + count]]  # rows[0] is the header
 
 
 @pytest.fixture(scope="module")
@@ -330,12 +335,12 @@ def builds(tmp_path_factory):
 
     month_options = "--rows 400 --start 2025-04 --months 1 --seed 15 --name payments_2025-04"
     generate(root, *month_options.split())
-    month = (root / "spend_transactions" / MONTH).read_text().splitlines()
+    month = csv_rows(root / "spend_transactions" / MONTH)
     # The new month repeats one old payment exactly and gives another old one a new amount.
-    (exact_row, exact), (other_row, other) = loaded_plain_lines(feeds, incremental_warehouse, 2)
-    changed = other.split(",")
-    changed[6] = "123.45"
-    write(feeds / "spend_transactions" / MONTH, *month, exact, ",".join(changed))
+    (exact_row, exact), (other_row, other) = loaded_rows(feeds, incremental_warehouse, 2)
+    changed = dict(zip(month[0], other, strict=True)) | {"amount_gbp": "123.45"}
+    with open(feeds / "spend_transactions" / MONTH, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([*month, exact, list(changed.values())])
     printed = root / "incremental.out"
     with open(printed, "w") as out:
         code = subprocess.run(
@@ -368,8 +373,9 @@ def published_rows(warehouse: Path) -> dict[str, list]:
 def test_an_incremental_build_publishes_the_marts_a_full_build_does(builds):
     incremental_warehouse, full_warehouse, _, _ = builds
     after_month, full = published_rows(incremental_warehouse), published_rows(full_warehouse)
-    assert sorted(after_month) == sorted(full)
-    assert len(full) > 20  # every published mart, not a few
+    from orchestration.core.dbt_manifest import published_marts
+
+    assert sorted(after_month) == sorted(full) == sorted(m.name for m in published_marts())
     for mart in full:
         assert after_month[mart] == full[mart], mart  # every value, money to the penny
     report = "published/validation_report.parquet"
@@ -419,3 +425,17 @@ def test_rows_read_equal_loaded_plus_set_aside_over_the_whole_warehouse(builds):
     )
     assert read == ROWS + 402 and files == 2
     assert loaded == in_table and read == loaded + aside
+
+
+# --- the benchmark's (c) can never silently be a full build --------------------------------------
+
+
+def test_the_benchmark_refuses_a_build_that_did_not_say_it_was_incremental():
+    sys.path.insert(0, str(REPO))  # benchmarks/ is run as `python -m benchmarks.run`
+    from benchmarks.run import INCREMENTAL, measure
+
+    said = [sys.executable, "-c", "print('incremental build: 1 new payments file')"]
+    assert measure(said, expect=INCREMENTAL).wall_s > 0
+    full = [sys.executable, "-c", "print('full build: first build of this warehouse')"]
+    with pytest.raises(RuntimeError, match="did not print 'incremental build:'"):
+        measure(full, expect=INCREMENTAL)
