@@ -439,3 +439,15 @@ def test_the_benchmark_refuses_a_build_that_did_not_say_it_was_incremental():
     full = [sys.executable, "-c", "print('full build: first build of this warehouse')"]
     with pytest.raises(RuntimeError, match="did not print 'incremental build:'"):
         measure(full, expect=INCREMENTAL)
+
+
+def test_build_full_on_the_command_line_asks_for_a_full_build(monkeypatch):
+    import orchestration.cli.build
+    from orchestration.cli.main import parser, run
+
+    asked = {}
+    monkeypatch.setattr(orchestration.cli.build, "run_build", lambda *a, **k: asked.update(k))
+    run(parser().parse_args(["build", "--full"]))
+    assert asked["full"] is True
+    run(parser().parse_args(["build"]))
+    assert asked["full"] is False
