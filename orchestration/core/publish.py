@@ -197,6 +197,7 @@ def audit(building: Path, manifest: dict, reusable_path: Path | None = None) -> 
     result = audit_snapshot(building, manifest["marts"], _read_reusable(reusable_path))
     write_data_docs(building, result, manifest)
     if reusable_path is not None:
+        reusable_path.parent.mkdir(parents=True, exist_ok=True)
         temporary = reusable_path.with_name(f".{reusable_path.name}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(result.reusable, default=str), encoding="utf-8")
         os.replace(temporary, reusable_path)
