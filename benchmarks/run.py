@@ -10,7 +10,9 @@ the demo feeds, then times, each --repeats times and each in a fresh process:
   (b) the floor: the same roll-up (payments by place, financial year, service area and funding
       line, the place taken on 30 September) as hand-written SQL run directly in DuckDB on the
       same file, with the same memory limit, written to Parquet;
-  (c) a build after adding one month of payments (a second file) to the warehouse built by (a).
+  (c) a build after adding one month of payments (a second file, payments_2025-04.csv) to the
+      warehouse built by (a): a normal `wholeplace build`, which must say it was incremental
+      ("incremental build:"); the benchmark stops if it was not, so (c) is never a full build.
 
 and records each one's wall time, CPU time (user + system, all threads and child processes) and
 peak RSS (the sum over the process and its children, sampled every 100 ms from /proc). The fixed
@@ -33,6 +35,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +46,8 @@ SEEDS = ROOT / "dbt_project" / "seeds" / "reference"
 BIN = Path(sys.executable).parent
 MONTHS = 120
 EXTRA_MONTH = "2025-04"
+EXTRA_MONTH_NAME = f"payments_{EXTRA_MONTH}"  # sorts after payments.csv, so it can be appended
+INCREMENTAL = "incremental build:"
 
 
 @dataclass
@@ -52,29 +57,36 @@ class Measure:
     peak_rss_bytes: int
 
 
-def measure(command: list[str], env: dict | None = None) -> Measure:
+def measure(command: list[str], env: dict | None = None, expect: str | None = None) -> Measure:
     """Run `command`, sampling the RSS and CPU time of it and its children; fail loudly if it
-    fails. CPU time is the larger of what the finished children report (exact for the ones that
-    were waited for) and the sum sampled from /proc: a JVM that Spark's Python side starts is
-    never waited for, so only the sampling sees it (its last tenth of a second is missed)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _children_cpu()  # CPU of earlier children is not this command's
-    peak, cpu_by_pid = 0, {}
-    while process.poll() is None:
-        rss, cpu = tree_sample(process.pid)
-        peak = max(peak, rss)
-        cpu_by_pid.update(cpu)
-        time.sleep(SAMPLE_SECONDS)
-    wall = time.perf_counter() - started
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:]}")
+    fails, or if its output does not contain `expect`. CPU time is the larger of what the
+    finished children report (exact for the ones that were waited for) and the sum sampled from
+    /proc: a JVM that Spark's Python side starts is never waited for, so only the sampling sees
+    it (its last tenth of a second is missed)."""
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=output,
+            stderr=subprocess.PIPE,
+        )
+        _children_cpu()  # CPU of earlier children is not this command's
+        peak, cpu_by_pid = 0, {}
+        while process.poll() is None:
+            rss, cpu = tree_sample(process.pid)
+            peak = max(peak, rss)
+            cpu_by_pid.update(cpu)
+            time.sleep(SAMPLE_SECONDS)
+        wall = time.perf_counter() - started
+        if process.returncode != 0:
+            error = process.stderr.read().decode()[-2000:]
+            raise RuntimeError(f"{' '.join(command)} failed: {error}")
+        output.seek(0)
+        printed = output.read().decode()
+    if expect is not None and expect not in printed:
+        raise RuntimeError(f"{' '.join(command)} did not print {expect!r}: {printed[:2000]}")
     return Measure(wall, max(_children_cpu(), sum(cpu_by_pid.values())), peak)
 
 
@@ -178,9 +190,9 @@ def prepare(size: int, work: Path) -> tuple[Path, Path]:
         shutil.copytree(DEMO_FEEDS, feeds, ignore=shutil.ignore_patterns("README.md"))
         generate(size, feeds)
     extra = work / f"month-{size}"
-    if not (extra / "spend_transactions" / f"{EXTRA_MONTH}.csv").is_file():
-        generate(max(size // MONTHS, 1), extra, EXTRA_MONTH, 1, EXTRA_MONTH, seed=15)
-    return feeds, extra / "spend_transactions" / f"{EXTRA_MONTH}.csv"
+    if not (extra / "spend_transactions" / f"{EXTRA_MONTH_NAME}.csv").is_file():
+        generate(max(size // MONTHS, 1), extra, EXTRA_MONTH, 1, EXTRA_MONTH_NAME, seed=15)
+    return feeds, extra / "spend_transactions" / f"{EXTRA_MONTH_NAME}.csv"
 
 
 def dashboard_queries(warehouse: Path, repeats: int) -> list[dict]:
@@ -210,7 +222,7 @@ def run_size(
             measure(floor_command(feeds / "spend_transactions" / "payments.csv", work / "f.pq"))
         )
         shutil.copy(extra_month, added)
-        found["c"].append(measure(build_command(feeds, warehouse)))
+        found["c"].append(measure(build_command(feeds, warehouse), expect=INCREMENTAL))
         added.unlink()
         print(f"{size:,}: " + ", ".join(f"{k} {v[-1].wall_s:.1f}s" for k, v in found.items()))
     return found, queries
@@ -286,7 +298,8 @@ def write_results(path: Path, sizes, results, fixed, repeats: int, queries=None)
         f"Machine: {machine()}.",
         "",
         "(a) full `wholeplace build` from an empty warehouse; (b) the same roll-up as hand-written "
-        "SQL in DuckDB on the same file (the floor); (c) a build after adding one month. Wall "
+        "SQL in DuckDB on the same file (the floor); (c) a build after adding one month (an "
+        "incremental build: the benchmark checks that it said so). Wall "
         "time, with CPU time (user + system) in brackets; peak RSS of (a), summed over processes.",
         "",
         "| payments | (a) build | (b) DuckDB floor | (c) after one more month | peak RSS (a) "

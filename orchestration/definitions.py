@@ -16,9 +16,11 @@ from orchestration.defs.warehouse import dbt_project, warehouse_models
 all_assets = [*feed_assets, warehouse_models, published_snapshot, *inbox_assets]
 
 
-def resources(settings: Settings | None = None) -> dict:
+def resources(settings: Settings | None = None, new_payments_files=()) -> dict:
     return {
-        "settings": WholeplaceSettings.of(settings or Settings.from_environment()),
+        "settings": WholeplaceSettings.of(
+            settings or Settings.from_environment(), new_payments_files
+        ),
         # The dbt beside this Python, so a build works without the virtualenv on PATH.
         "dbt": DbtCliResource(
             project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))

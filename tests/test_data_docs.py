@@ -195,3 +195,23 @@ def test_a_place_appraisal_that_is_not_the_sum_of_its_interventions_is_blocking(
     assert {o.asset for o in result.blocking_failures} == {
         "reconciliation: place_appraisal = sum of its interventions"
     }
+
+
+def test_an_unchanged_mart_keeps_its_earlier_results_and_a_changed_one_is_validated(
+    demo_warehouse, tmp_path
+):
+    folder, marts = _copy_snapshot(demo_warehouse, tmp_path)
+    first = audit_snapshot(folder, marts)
+    assert len(first.validated) == len(first.reusable) > len(marts)  # marts + reconciliations
+    saved = json.loads(json.dumps(first.reusable, default=str))  # as the publish saves them
+    again = audit_snapshot(folder, marts, saved)
+    assert again.validated == []
+    assert again.outcomes == first.outcomes
+    assert json.dumps(again.raw, default=str) == json.dumps(first.raw, default=str)
+
+    _rewrite(folder, "places", "select * from MART union all (select * from MART limit 1)")
+    changed = audit_snapshot(folder, marts, saved)
+    assert changed.validated == ["places"]  # the place codes the others are checked against hold
+    assert [o.expectation for o in changed.outcomes if not o.success] == [
+        "expect_column_values_to_be_unique"
+    ]

@@ -20,6 +20,7 @@ from orchestration.cli.output import (
 )
 from orchestration.core.dbt_manifest import ensure_dbt_manifest
 from orchestration.core.errors import BuildBusy, UsageError
+from orchestration.core.incremental import BuildPlan, mark_started, plan_build, record_finished
 from orchestration.core.load_feeds import with_settings
 from orchestration.core.lock import build_lock
 from orchestration.core.paths import WarehouseLayout
@@ -37,6 +38,7 @@ def run_build(
     verbose: bool = False,
     strict: bool = False,
     engine: str = DEFAULT_ENGINE,
+    full: bool = False,
 ) -> int:
     settings = Settings(Path(feeds), Path(warehouse), price_base_year, strict, engine)
     if not settings.feeds.is_dir():
@@ -50,7 +52,7 @@ def run_build(
     say(f"wholeplace build: feeds {settings.feeds} -> warehouse {layout.root} ({engine})")
     try:
         with build_lock(layout):
-            return _build(settings, layout, verbose)
+            return _build(settings, layout, verbose, full)
     except BuildBusy as busy:
         complain(str(busy))
         return EXIT_BLOCKED
@@ -63,20 +65,26 @@ def _log_file(layout: WarehouseLayout) -> Path:
     return layout.logs_dir / f"build-{time.strftime('%Y%m%dT%H%M%S')}.log"
 
 
-def _build(settings: Settings, layout: WarehouseLayout, verbose: bool) -> int:
+def _build(settings: Settings, layout: WarehouseLayout, verbose: bool, full: bool) -> int:
+    started = time.monotonic()
+    plan = plan_build(
+        settings.feeds, layout, settings.engine, settings.price_base_year, full_asked=full
+    )
+    say(plan.line)
     log_file = _log_file(layout)
     if not verbose:
         say(f"  Dagster and dbt log to {log_file}")
-    started = time.monotonic()
+    mark_started(layout, plan)
     with output_to_log(log_file, verbose):
         ensure_dbt_manifest()
-        result = _materialize(settings, verbose)
+        result = _materialize(settings, verbose, plan)
     elapsed = time.monotonic() - started
     from orchestration.cli.summary import print_failure, print_summary
 
     if not result.success:
         print_failure(result, layout, settings.engine, log_file)
         return EXIT_BLOCKED
+    record_finished(layout, plan)
     _lead_with_failed_checks(layout)
     print_summary(layout, elapsed)
     return EXIT_OK
@@ -92,16 +100,18 @@ def _lead_with_failed_checks(layout: WarehouseLayout) -> None:
         )
 
 
-def _materialize(settings: Settings, verbose: bool):
+def _materialize(settings: Settings, verbose: bool, plan: BuildPlan):
     from dagster import DagsterInstance, materialize
 
     from orchestration.definitions import all_assets, resources
+    from orchestration.defs.incremental import new_payments_selection
 
     level = "DEBUG" if verbose else "INFO"  # to the terminal with --verbose, else the log file
     with DagsterInstance.ephemeral() as instance:
         return materialize(
             all_assets,
-            resources=resources(settings),
+            resources=resources(settings, plan.new_files),
+            selection=None if plan.full else new_payments_selection(),
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": level}}}},

@@ -77,6 +77,12 @@ def parser() -> argparse.ArgumentParser:
         "optional spark extra and Java 17, see docs/scale-out.md)",
     )
     build.add_argument(
+        "--full",
+        action="store_true",
+        help="build every feed and model again, even when only new payments files were added "
+        "since the last build",
+    )
+    build.add_argument(
         "--verbose",
         action="store_true",
         help="show Dagster's and dbt's own log lines and any stack trace on the terminal",
@@ -149,6 +155,7 @@ def run(args: argparse.Namespace) -> int:
             verbose=args.verbose,
             strict=args.strict,
             engine=args.engine,
+            full=args.full,
         )
     if args.command == "validate":
         from orchestration.cli.validate import validate_file

@@ -721,54 +721,40 @@ def validate_in_engine(
     feeds_dir: Path,
     context: ValidationContext,
     files: list[FeedFile] | None = None,
+    append: bool = False,
 ) -> EngineResult:
     """Validate every file of the feed (or just `files`) and load it: raw.<table> gets the good
     rows, raw.quarantine every problem, raw.feed_files the row accounting (read = loaded + set
-    aside)."""
+    aside). With append=True, `files` are new files added to what raw.<table> holds: only they
+    are read, and a key they repeat is judged against the rows already loaded too."""
     contract = with_settings(contract, feeds_dir)
     result = EngineResult(contract)
     files = feed_files(feeds_dir, contract) if files is None else files
     usable = _usable_files(con, contract, feeds_dir, files, result)
     ensure_bookkeeping_tables(con)
-    typed_columns = ", ".join(
-        f"cast({quoted(s.name)} as {SQL_TYPES[s.kind]}) as {quoted(s.name)}"
-        for s in contract.fields
-    )
     table = f"raw.{quoted(contract.table)}"
-    if not usable:
+    if append:
+        _refuse_files_sorting_first(con, contract, files)
+    if not usable or append:
         definition = ", ".join(f"{quoted(s.name)} {SQL_TYPES[s.kind]}" for s in contract.fields)
-        con.execute(
-            f"create or replace table {table} (source_file varchar, source_row integer, "
-            f"{definition})"
-        )
-        _record(con, result)
+        existing = "create table if not exists" if append else "create or replace table"
+        con.execute(f"{existing} {table} (source_file varchar, source_row integer, {definition})")
+    if not usable:
+        _record(con, result, append)
         return result
     _register_reference(con, contract, context)
-    incoming = " union all ".join(file_rows_sql(contract, f, r) for f, r in usable)
-    # One scan of the files: rows whose every value is already plain (the common case) are typed
-    # by a cast and kept; only the others keep their text, for the full checks and messages.
-    # One scan of the files, straight into raw.<feed>: rows whose every value is plain (the
-    # common case) are typed by a cast; the others keep their text for the full checks and
-    # messages, then are replaced by their typed form if good. Dropping a column is free.
-    staged = staged_sql(contract, incoming, totals_row_impossible(con, contract))
-    con.execute(f"create or replace table {table} as {staged}")
-    slow = ", ".join(
-        ["source_file", "source_row"]
-        + [quoted("raw_" + s.name) + f" as {quoted(s.name)}" for s in contract.fields]
-    )
-    con.execute(
-        "create or replace temp table checked as select * from "
-        f"({checked_sql(contract, f'select {slow} from {table} where not is_plain')})"
-    )
-    con.execute(f"delete from {table} where not is_plain")
-    names = ", ".join(["source_file", "source_row"] + [quoted(s.name) for s in contract.fields])
-    con.execute(
-        f"insert into {table} ({names}) select source_file, source_row, {typed_columns} "
-        f"from checked where {_is_good(contract)}"
-    )
-    for column in ["is_plain"] + ["raw_" + s.name for s in contract.fields]:
-        con.execute(f"alter table {table} drop column {quoted(column)}")
-    con.execute(f"create or replace temp table repeats as {_repeats_sql(contract, table)}")
+    # Appending, the new files are checked in a temporary table first, then added.
+    target = "incoming" if append else table
+    _load_checked(con, contract, usable, target, temporary=append)
+    compared = target
+    if append:
+        key_hash = f"hash({', '.join(quoted(k) for k in contract.key)})"
+        con.execute(
+            f"create or replace temp view seen as select * from incoming union all by name "
+            f"select * from {table} where {key_hash} in (select {key_hash} from incoming)"
+        )
+        compared = "seen"
+    con.execute(f"create or replace temp table repeats as {_repeats_sql(contract, compared)}")
     con.execute(f"create or replace temp table row_problems as {_row_problems_sql(contract)}")
     con.execute(
         "create or replace temp table set_aside as select distinct source_file, source_row "
@@ -776,16 +762,62 @@ def validate_in_engine(
         f"({', '.join(sql_text(r) for r in SET_ASIDE_RULES)})"
     )
     con.execute(
-        f"delete from {table} where (source_file, source_row) in "
+        f"delete from {target} where (source_file, source_row) in "
         "(select (source_file, source_row) from repeats)"
     )
-    _count(con, result, table)
+    if append:
+        con.execute(f"insert into {table} by name select * from incoming")
+    _count(con, result, target)
     result.problems += _warnings(con, contract)
     result.problems += _first_row_problems(con)
-    _record(con, result)
-    for name in ("checked", "repeats", "row_problems", "set_aside"):
+    _record(con, result, append)
+    con.execute("drop view if exists seen")
+    for name in ("checked", "repeats", "row_problems", "set_aside", "incoming"):
         con.execute(f"drop table if exists {name}")
     return result
+
+
+def _load_checked(con, contract: FeedContract, usable, target: str, temporary: bool) -> None:
+    """Every usable file into `target`, typed: the rows that break a rule are left out (they are
+    in the temp table `checked` with their rules and messages)."""
+    typed_columns = ", ".join(
+        f"cast({quoted(s.name)} as {SQL_TYPES[s.kind]}) as {quoted(s.name)}"
+        for s in contract.fields
+    )
+    incoming = " union all ".join(file_rows_sql(contract, f, r) for f, r in usable)
+    # One scan of the files, straight into the target: rows whose every value is plain (the
+    # common case) are typed by a cast; the others keep their text for the full checks and
+    # messages, then are replaced by their typed form if good. Dropping a column is free.
+    staged = staged_sql(contract, incoming, totals_row_impossible(con, contract))
+    con.execute(f"create or replace {'temp ' if temporary else ''}table {target} as {staged}")
+    slow = ", ".join(
+        ["source_file", "source_row"]
+        + [quoted("raw_" + s.name) + f" as {quoted(s.name)}" for s in contract.fields]
+    )
+    con.execute(
+        "create or replace temp table checked as select * from "
+        f"({checked_sql(contract, f'select {slow} from {target} where not is_plain')})"
+    )
+    con.execute(f"delete from {target} where not is_plain")
+    names = ", ".join(["source_file", "source_row"] + [quoted(s.name) for s in contract.fields])
+    con.execute(
+        f"insert into {target} ({names}) select source_file, source_row, {typed_columns} "
+        f"from checked where {_is_good(contract)}"
+    )
+    for column in ["is_plain"] + ["raw_" + s.name for s in contract.fields]:
+        con.execute(f"alter table {target} drop column {quoted(column)}")
+
+
+def _refuse_files_sorting_first(con, contract: FeedContract, files: list[FeedFile]) -> None:
+    """Of two rows with the same key, a full build keeps the one in the file whose name sorts
+    first; an appended file must therefore sort after every file already loaded, or the append
+    could keep a different row than a full build would (plan_build builds in full instead)."""
+    (last,) = con.execute(
+        "select max(file) from raw.feed_files where feed = ?", [contract.name]
+    ).fetchone()
+    first_new = min((f.display_name for f in files), default=None)
+    if last is not None and first_new is not None and first_new <= last:
+        raise ValueError(f"{first_new} does not sort after {last}, already loaded")
 
 
 def _count(con, result: EngineResult, table: str) -> None:
@@ -835,12 +867,23 @@ def _first_row_problems(con) -> list[Problem]:
     return [Problem(*row) for row in rows]
 
 
-def _record(con, result: EngineResult) -> None:
-    """Replace this feed's rows in raw.quarantine and raw.feed_files. Row problems are inserted
-    by DuckDB from row_problems; only file-level problems and warnings come from Python."""
+def _record(con, result: EngineResult, append: bool = False) -> None:
+    """Replace this feed's rows in raw.quarantine and raw.feed_files (appending: only those of
+    the files just read). Row problems are inserted by DuckDB from row_problems; only file-level
+    problems and warnings come from Python."""
     feed = result.contract.name
-    con.execute("delete from raw.quarantine where feed = ?", [feed])
-    con.execute("delete from raw.feed_files where feed = ?", [feed])
+    if append:
+        files = [f.file for f in result.files]
+        con.execute(
+            "delete from raw.quarantine where feed = ? and list_contains(?, source_file)",
+            [feed, files],
+        )
+        con.execute(
+            "delete from raw.feed_files where feed = ? and list_contains(?, file)", [feed, files]
+        )
+    else:
+        con.execute("delete from raw.quarantine where feed = ?", [feed])
+        con.execute("delete from raw.feed_files where feed = ?", [feed])
     exists = con.execute(
         "select count(*) from duckdb_tables() where table_name = 'row_problems' and temporary"
     ).fetchone()[0]

@@ -176,7 +176,7 @@ def publish_snapshot(
         "checks": check_summary(con),
         "parameters": method_parameters(con),
     }
-    manifest["data_quality"] = audit(building, manifest)
+    manifest["data_quality"] = audit(building, manifest, layout.work_dir / AUDIT_RESULTS)
     pause_before("manifest")
     (building / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
     _fsync_folder(building)
@@ -187,11 +187,20 @@ def publish_snapshot(
     return final
 
 
-def audit(building: Path, manifest: dict) -> dict:
+AUDIT_RESULTS = "audit_results.json"  # the last audit's results, for the next to reuse
+
+
+def audit(building: Path, manifest: dict, reusable_path: Path | None = None) -> dict:
     """Run the Great Expectations audit on the snapshot's Parquet and write its Data Docs into
-    the snapshot; a failed reconciliation between marts stops the publish (nothing is swapped)."""
-    result = audit_snapshot(building, manifest["marts"])
+    the snapshot; a failed reconciliation between marts stops the publish (nothing is swapped).
+    A mart unchanged since the audit saved at `reusable_path` keeps its results from there."""
+    result = audit_snapshot(building, manifest["marts"], _read_reusable(reusable_path))
     write_data_docs(building, result, manifest)
+    if reusable_path is not None:
+        reusable_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = reusable_path.with_name(f".{reusable_path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(result.reusable, default=str), encoding="utf-8")
+        os.replace(temporary, reusable_path)
     if result.blocking_failures:
         shutil.rmtree(building, ignore_errors=True)
         raise PublishBlocked(
@@ -211,6 +220,13 @@ def audit(building: Path, manifest: dict) -> dict:
 
 PAUSE_VARIABLE = "WHOLEPLACE_PAUSE_BEFORE"
 PAUSE_SECONDS = 60
+
+
+def _read_reusable(path: Path | None) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}
 
 
 def pause_before(stage: str) -> None:

@@ -16,6 +16,7 @@ from dagster import (
 )
 
 from orchestration.core.engine_validation import EngineResult, configure, validate_in_engine
+from orchestration.core.feed_files import FeedFile
 from orchestration.core.load_feeds import (
     deflators_for_warehouse,
     feed_context,
@@ -231,15 +232,26 @@ def build_engine_feed_asset(contract: FeedContract):
     )
     def feed(context: AssetExecutionContext, settings: WholeplaceSettings):
         validation_context, _ = reference_context(settings.feeds)
+        new_files = [
+            FeedFile(settings.feeds / contract.folder / name, f"{contract.folder}/{name}")
+            for name in settings.new_payments_files
+        ]
         with settings.connect() as con:
             configure(con, settings.layout.work_dir / "spill")
-            result = validate_in_engine(con, contract, settings.feeds, validation_context)
+            result = validate_in_engine(
+                con,
+                contract,
+                settings.feeds,
+                validation_context,
+                files=new_files or None,
+                append=bool(new_files),
+            )
         rows_read = sum(f.rows_read for f in result.files)
         say(
             context,
             f"{contract.name}: {len(result.files)} file(s), {rows_read:,} rows read, "
             f"{result.rows_loaded:,} loaded, {result.rows_quarantined:,} set aside "
-            "(validated in DuckDB)",
+            f"(validated in DuckDB{', added to those loaded before' if new_files else ''})",
         )
         for number, problem in enumerate(result.problems):
             context.log.warning(str(problem))

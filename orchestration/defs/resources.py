@@ -18,15 +18,19 @@ class WholeplaceSettings(ConfigurableResource):
     price_base_year: str = _DEFAULTS.price_base_year
     strict: bool = _DEFAULTS.strict
     engine: str = _DEFAULTS.engine
+    # An incremental build (core/incremental.py): the new spend_transactions files to add to the
+    # payments already loaded. Empty: every feed is read in full.
+    new_payments_files: list[str] = []
 
     @classmethod
-    def of(cls, settings: Settings) -> WholeplaceSettings:
+    def of(cls, settings: Settings, new_payments_files=()) -> WholeplaceSettings:
         return cls(
             feeds_dir=str(settings.feeds),
             warehouse_dir=str(settings.layout.root),
             price_base_year=settings.price_base_year,
             strict=settings.strict,
             engine=settings.engine,
+            new_payments_files=list(new_payments_files),
         )
 
     @property
