@@ -427,6 +427,31 @@ def test_rows_read_equal_loaded_plus_set_aside_over_the_whole_warehouse(builds):
     assert loaded == in_table and read == loaded + aside
 
 
+def test_a_full_build_over_the_last_one_sums_a_changed_file_afresh(builds, tmp_path):
+    """int_payments_by_file keeps what it summed between builds; a full build over a warehouse
+    whose payments file changed must not keep the file's old sums (it passes --full-refresh)."""
+    from orchestration.cli.build import run_build
+
+    incremental_warehouse, _, _, _ = builds
+    feeds = shutil.copytree(incremental_warehouse.parent / "feeds", tmp_path / "feeds")
+    warehouse = shutil.copytree(incremental_warehouse, tmp_path / "warehouse", symlinks=True)
+    payments = feeds / "spend_transactions" / "payments.csv"
+    rows = csv_rows(payments)
+    (row, _), *_ = loaded_rows(feeds, warehouse, 1)
+    amount = rows[0].index("amount_gbp")
+    rows[row][amount] = str(round(float(rows[row][amount]) + 1_000_000, 2))
+    with open(payments, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+    assert run_build(feeds, warehouse, "2024-25") == 0
+    per_file = (
+        "select source_file, sum(amount_gbp) from {} group by source_file order by source_file"
+    )
+    summed = _raw(warehouse, per_file.format("intermediate.int_payments_by_file"))
+    assert summed == _raw(warehouse, per_file.format("raw.spend_transactions"))
+    assert len(summed) == 2
+
+
 # --- the benchmark's (c) can never silently be a full build --------------------------------------
 
 

@@ -56,6 +56,13 @@ def raw_tables_for_engine(settings: WholeplaceSettings) -> list[str]:
         return export_raw_tables(con, settings.layout)
 
 
+def full_refresh(settings: WholeplaceSettings) -> list[str]:
+    """dbt's incremental models (int_payments_by_file) add to what they hold only in a build after
+    one more month; every other build starts them again, so a changed or removed file, or a
+    payments table that was loaded again in full, leaves no old sums behind."""
+    return [] if settings.new_payments_files else ["--full-refresh"]
+
+
 def clear_run_artifacts(target) -> None:
     """Remove the last build's artifacts but keep dbt's parse cache: the next build of the same
     warehouse (same --vars) then skips a full parse of the project, several seconds."""
@@ -87,6 +94,7 @@ def warehouse_models(
             "--vars",
             variables,
             *(NOT_ON_SPARK if settings.engine == "spark" else []),
+            *full_refresh(settings),
         ],
         context=context,
         target_path=target,

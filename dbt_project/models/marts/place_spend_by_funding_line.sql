@@ -1,8 +1,9 @@
 -- Every payment rolled up to places: by place, financial year, service area and funding line.
--- Payments are summed by area first (a few thousand groups from millions of rows), then the
--- areas are put in their place for the year, so the join never touches a payment row.
-with payments as (
-    select * from {{ ref('stg_feeds__spend_transactions') }}
+-- Payments are summed by file and area first (int_payments_by_file: a few rows per file from
+-- thousands of payments), then the areas are put in their place for the year, so the join never
+-- touches a payment row.
+with payment_files as (
+    select * from {{ ref('int_payments_by_file') }}
 ),
 
 area_place as (
@@ -34,14 +35,13 @@ by_area as (
         area_code,
         financial_year_start,
         service_area,
-        coalesce(funding_line, 'not stated') as funding_line,
+        funding_line,
         data_provenance,
         sum(amount_gbp) as amount_gbp,
-        sum(case when amount_gbp < 0 then amount_gbp else 0 end) as refunds_gbp,
-        count(*) as payments
-    from payments
-    group by area_code, financial_year_start, service_area, coalesce(funding_line, 'not stated'),
-        data_provenance
+        sum(refunds_gbp) as refunds_gbp,
+        sum(payments) as payments
+    from payment_files
+    group by area_code, financial_year_start, service_area, funding_line, data_provenance
 ),
 
 by_place as (
