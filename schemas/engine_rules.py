@@ -1,7 +1,7 @@
 """Rules a contract states as facts, so the engine can run them as set-based queries over the
 whole file (orchestration/core/engine_validation.py) instead of row by row in Python. Each rule
 words its problems exactly as the row-by-row rules do (schemas/common.is_in,
-schemas/geography.area_year_problem)."""
+schemas/geography.area_year_problem, the Pandera checks of schemas/common.engine_rule_schema)."""
 
 from __future__ import annotations
 
@@ -21,10 +21,45 @@ class KnownCode:
 @dataclass(frozen=True)
 class AreaExistedInYear:
     """`code_column` must be an English authority that existed on 30 September of the financial
-    year of `date_column` (April to March), the one rule for when an area existed."""
+    year of `date_column` (April to March), the one rule for when an area existed. With
+    `year_column`, the financial year is that column's (written YYYY-YY) instead of a date's."""
 
     code_column: str = "area_code"
     date_column: str = "payment_date"
+    year_column: str | None = None
 
 
-EngineRule = KnownCode | AreaExistedInYear
+@dataclass(frozen=True)
+class AllowedValues:
+    """`column` must be one of `values` (e.g. a budget type); `words` say which, in full."""
+
+    column: str
+    values: tuple[str, ...]
+    words: str  # "budget_type must be 'resource' or 'capital'"
+
+
+@dataclass(frozen=True)
+class InRange:
+    """A number in `column` between `low` and `high` (None: no bound), e.g. not negative."""
+
+    column: str
+    words: str  # "an allocation must not be negative"
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+
+    def holds_sql(self, value: str) -> str:
+        """The rule in SQL, for a typed value (null for a blank holds)."""
+        parts = []
+        if self.low is not None:
+            parts.append(f"{value} {'>=' if self.low_inclusive else '>'} {self.low}")
+        if self.high is not None:
+            parts.append(f"{value} <= {self.high}")
+        return f"({value} is null or ({' and '.join(parts) or 'true'}))"
+
+
+def not_negative(column: str, what: str = "amount") -> InRange:
+    return InRange(column, f"{what} must not be negative", low=0)
+
+
+EngineRule = KnownCode | AreaExistedInYear | AllowedValues | InRange
