@@ -22,13 +22,19 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration.core.feed_files import FeedFile
+from orchestration.core.feed_files import FeedFile, UnreadableFile, files_in, read_tables, refusal
 from orchestration.core.load_feeds import SQL_TYPES, ensure_bookkeeping_tables, with_settings
 from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
-from schemas import geography
+from schemas import geography, tolerance
 from schemas.common import FeedContract, Field, Problem, ValidationContext
-from schemas.engine_rules import AreaExistedInYear, KnownCode
-from schemas.validate import PARSERS, FileReport, missing_columns, normalise_headers
+from schemas.engine_rules import AllowedValues, AreaExistedInYear, InRange, KnownCode
+from schemas.validate import (
+    PARSERS,
+    FileReport,
+    add_absent_optional_columns,
+    missing_columns,
+    normalise_headers,
+)
 
 MAX_ROW_BYTES = 1024**2
 PROBLEMS_KEPT = 200  # row problems returned to Python for printing; all are in raw.quarantine
@@ -51,6 +57,7 @@ class EngineResult:
     rows_quarantined: int = 0
     row_problem_count: int = 0
     blocking_row_count: int = 0  # counted in the engine: self.problems holds only the first rows
+    tables: list[str] = field(default_factory=list)  # text tables registered, see reads_workbooks
 
     @property
     def blocking_problems(self) -> list[Problem]:
@@ -184,18 +191,36 @@ def _money_note(t: str) -> str:
     return f"(case when {tolerated} then nullif(concat_ws(', ', {parts}), '') end)"
 
 
-def _year_text(t: str) -> str:
-    """tolerance.financial_year in SQL: 2025/26, FY2025-26, 2025-2026, 202526 -> 2025-26."""
+def _year_forms(t: str) -> list[tuple[str, str, str]]:
+    """(condition, canonical YYYY-YY, the form's words) of each form tolerance.financial_year
+    reads: 2025/26 or FY2025-26, 2025-2026, 202526."""
     two = f"regexp_extract({t}, '^(?i:FY\\s*)?(\\d{{4}})\\s*[-/]\\s*(\\d{{2}})$', ['s', 'e'])"
     four = f"regexp_extract({t}, '^(?i:FY\\s*)?(\\d{{4}})\\s*[-/]\\s*(\\d{{4}})$', ['s', 'e'])"
     packed = f"regexp_extract({t}, '^(\\d{{4}})(\\d{{2}})$', ['s', 'e'])"
-    checks = []
-    for parts, width in ((two, 2), (four, 4), (packed, 2)):
+    forms = []
+    for (parts, width), (_, words) in zip(
+        ((two, 2), (four, 4), (packed, 2)), tolerance.FINANCIAL_YEAR_FORMS, strict=True
+    ):
         start, end = f"try_cast({parts}.s as integer)", f"try_cast({parts}.e as integer)"
         follows = f"{end} = {start} + 1" if width == 4 else f"{end} = ({start} + 1) % 100"
         canonical = f"{parts}.s || '-' || lpad(cast(({start} + 1) % 100 as varchar), 2, '0')"
-        checks.append(f"when {parts}.s <> '' and {follows} then {canonical}")
-    return f"(case {' '.join(checks)} else {t} end)"
+        forms.append((f"{parts}.s <> '' and {follows}", canonical, words))
+    return forms
+
+
+def _year_text(t: str) -> str:
+    """tolerance.financial_year in SQL: 2025/26, FY2025-26, 2025-2026, 202526 -> 2025-26."""
+    checks = " ".join(f"when {when} then {canonical}" for when, canonical, _ in _year_forms(t))
+    return f"(case {checks} else {t} end)"
+
+
+def _year_note(t: str) -> str:
+    """tolerance.financial_year's note: 'years written 2025/26 or FY2025-26' and the like."""
+    checks = " ".join(
+        f"when {when} then case when {canonical} <> {t} then 'years written {words}' end"
+        for when, canonical, words in _year_forms(t)
+    )
+    return f"(case {checks} end)"
 
 
 def _typed(spec: Field, clean: str) -> str:
@@ -237,10 +262,19 @@ def _note(spec: Field, raw: str, clean: str) -> str:
         unusual = f"try_cast({clean} as double) is null or {clean} like '%,%'"
         kind_note = f"case when {unusual} then {_money_note(clean)} end"
     elif spec.kind == "financial_year":
-        kind_note = (
-            f"case when {_year_text(clean)} <> {clean} then 'years written as another form' end"
-        )
+        kind_note = _year_note(clean)
     return f"nullif(concat_ws(', ', {case_note}, {kind_note}), '')"
+
+
+def _rounded_note(spec: Field, clean: str, typed: str) -> str:
+    """schemas/validate._number_notes for money: pence beyond two decimals, rounded half up."""
+    if spec.kind != "money":
+        return "null"
+    beyond = f"regexp_matches({_money_text(clean)}, '^-?[0-9]+[.][0-9]{{2}}0*[1-9]')"
+    return (
+        f"case when {typed} is not null and {beyond} "
+        "then 'more than two decimal places (rounded to the penny, half up)' end"
+    )
 
 
 def _parse_rule(spec: Field, raw: str) -> tuple[str, str]:
@@ -274,10 +308,21 @@ def _reference_join(rule: KnownCode | AreaExistedInYear, alias: str, clean: dict
     return f"left join ref_areas {alias} on {clean[rule.code_column]} = {alias}.area_code"
 
 
+def _when_column(rule: AreaExistedInYear, values: dict) -> str:
+    return values[rule.year_column or rule.date_column]
+
+
+def _start_year(rule: AreaExistedInYear, value: str) -> str:
+    """The first calendar year of the financial year (April to March) of a date or a YYYY-YY."""
+    if rule.year_column:
+        return f"cast(substr({value}, 1, 4) as integer)"
+    return f"(year({value}) - case when month({value}) < 4 then 1 else 0 end)"
+
+
 def _area_rule(rule: AreaExistedInYear, alias: str, clean: dict, typed: dict) -> tuple[str, str]:
     """geography.area_year_problem in SQL: (rule expression, message expression)."""
-    code, day = clean[rule.code_column], typed[rule.date_column]
-    start_year = f"(year({day}) - case when month({day}) < 4 then 1 else 0 end)"  # April to March
+    code, day = clean[rule.code_column], _when_column(rule, typed)
+    start_year = _start_year(rule, day)
     next_year = f"lpad(cast(({start_year} + 1) % 100 as varchar), 2, '0')"
     year = f"(cast({start_year} as varchar) || '-' || {next_year})"
     midpoint = f"make_date({start_year}, 9, 30)"
@@ -309,6 +354,58 @@ def _area_rule(rule: AreaExistedInYear, alias: str, clean: dict, typed: dict) ->
     return rule_sql, message_sql
 
 
+def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[str, str]]:
+    """(column, (rule expression, message expression)) of one engine rule, in the words of the
+    row-by-row rule: schemas/common.is_in, the Pandera checks, schemas/geography."""
+    if isinstance(rule, AreaExistedInYear):
+        return rule.code_column, _area_rule(rule, alias, clean, typed)
+    if isinstance(rule, KnownCode):
+        known = f"{alias}.{quoted(rule.reference_column)}"
+        return rule.column, (
+            f"case when {clean[rule.column]} <> '' and {known} is null "
+            f"then 'is not a known {rule.what}' end",
+            f"'''' || {clean[rule.column]} || ''' is not a known ' || {sql_text(rule.what)}",
+        )
+    value = typed[rule.column]
+    if isinstance(rule, AllowedValues):
+        allowed = ", ".join(sql_text(v) for v in rule.values)
+        broken = f"{value} is not null and {value} not in ({allowed})"
+    elif isinstance(rule, InRange):
+        broken = f"not {rule.holds_sql(value)}"
+    else:
+        raise TypeError(f"no SQL for the engine rule {rule!r}")
+    words = sql_text(rule.words)
+    return rule.column, (
+        f"case when {broken} then {words} end",
+        f"'''' || cast({value} as varchar) || ''' ' || {words}",
+    )
+
+
+# Feeds whose years are not priced with the GDP deflator (schemas/validate.years_without_deflator)
+NOT_DEFLATED = ("deflators", "unit_costs")
+
+
+def _deflator_column(contract: FeedContract) -> str | None:
+    """The financial year column whose every year needs a GDP deflator, when there is one."""
+    years = [s.name for s in contract.fields if s.kind == "financial_year"]
+    if contract.name in NOT_DEFLATED or len(years) != 1:
+        return None  # a span of years (first_year to last_year) is for the row-by-row path
+    return years[0]
+
+
+def _deflator_rule(year: str) -> tuple[str, str]:
+    """schemas/validate.years_without_deflator in SQL (ref_deflators: the years and the table)."""
+    missing = (
+        f"{year} is not null and rd.financial_year is null and exists (select 1 from ref_deflators)"
+    )
+    return (
+        f"case when {missing} then 'deflator_year' end",
+        f"{year} || ' has no GDP deflator in ' || (select min(source_file) from ref_deflators) || "
+        "', so this row''s figures cannot be shown in real terms; add the year to the deflator "
+        "table'",
+    )
+
+
 def checked_sql(contract: FeedContract, incoming: str) -> str:
     """Every row with its typed values, and per field the rule it breaks (if any) and what was
     tolerated in it. Rules in the order the row-by-row path reports them: blank, type, codes."""
@@ -317,16 +414,14 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
     joins, rule_for = [], {}
     for n, rule in enumerate(contract.engine_rules):
         alias = f"r{n}"
-        joins.append(_reference_join(rule, alias, clean))
-        if isinstance(rule, KnownCode):
-            known = f"{alias}.{quoted(rule.reference_column)}"
-            rule_for[rule.column] = (
-                f"case when {clean[rule.column]} <> '' and {known} is null "
-                f"then 'is not a known {rule.what}' end",
-                f"'''' || {clean[rule.column]} || ''' is not a known ' || {sql_text(rule.what)}",
-            )
-        else:
-            rule_for[rule.code_column] = _area_rule(rule, alias, clean, typed)
+        if isinstance(rule, KnownCode | AreaExistedInYear):
+            joins.append(_reference_join(rule, alias, clean))
+        column, checks = _value_rule(rule, alias, clean, typed)
+        rule_for.setdefault(column, []).append(checks)
+    deflated = _deflator_column(contract)
+    if deflated:
+        joins.append(f"left join ref_deflators rd on {typed[deflated]} = rd.financial_year")
+        rule_for.setdefault(deflated, []).append(_deflator_rule(typed[deflated]))
     raw_cells = ", ".join(
         f"case when trim(i.{quoted(s.name)}) <> '' then i.{quoted(s.name)} end"
         for s in contract.fields
@@ -355,8 +450,7 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
             cases.append(
                 (f"not ({blank}) and {typed[name]} is null", sql_text(parse_rule), parse_message)
             )
-        if name in rule_for:
-            rule_sql, message_sql = rule_for[name]
+        for rule_sql, message_sql in rule_for.get(name, []):
             cases.append((f"({rule_sql}) is not null", rule_sql, message_sql))
         rule_case = " ".join(f"when {c} then {r}" for c, r, _ in cases)
         message_case = " ".join(f"when {c} then {m}" for c, _, m in cases)
@@ -370,6 +464,7 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
             f"case when {raw} <> trim({raw}) and {blank} is false then "
             f"'leading or trailing spaces' end as {quoted('spaces_' + name)}",
             f"{_note(spec, raw, clean[name])} as {quoted('note_' + name)}",
+            f"{_rounded_note(spec, clean[name], typed[name])} as {quoted('rounded_' + name)}",
         ]
     inner = ", ".join(
         ["*"] + [f"{_trimmed(s)} as {quoted('clean_' + s.name)}" for s in contract.fields]
@@ -435,6 +530,20 @@ def _plain(spec: Field, raw: str) -> tuple[str, str]:
     return f"({raw} <> '' and not ({spaced}) and not ({other_spaces}) and not ({nul}))", raw
 
 
+def _lookups(contract: FeedContract) -> list[KnownCode | AreaExistedInYear]:
+    return [r for r in contract.engine_rules if isinstance(r, KnownCode | AreaExistedInYear)]
+
+
+def plain_rows_possible(contract: FeedContract) -> bool:
+    """Whether staged_sql can tell a plain row by its values alone: only codes looked up and an
+    area's year from a date. Any other rule (a value range, a year's deflator) sends every row
+    through checked_sql: such feeds are small."""
+    return not _deflator_column(contract) and all(
+        isinstance(r, KnownCode) or (isinstance(r, AreaExistedInYear) and not r.year_column)
+        for r in contract.engine_rules
+    )
+
+
 def _checked_code(rule: KnownCode | AreaExistedInYear) -> tuple[str, str, str]:
     """(column, reference table, reference column) of the code a rule looks up."""
     if isinstance(rule, KnownCode):
@@ -447,7 +556,7 @@ def totals_row_impossible(con, contract: FeedContract) -> bool:
     row: some required code is looked up, and no code in its table is blank, a number or a word
     like Total (tolerance.is_totals_row needs every value to be one of those)."""
     required = {s.name for s in contract.fields if not s.nullable and s.default is None}
-    for rule in contract.engine_rules:
+    for rule in _lookups(contract):
         column, table, reference_column = _checked_code(rule)
         if column not in required:
             continue
@@ -465,9 +574,10 @@ def staged_sql(contract: FeedContract, incoming: str, totals_impossible: bool = 
     raw = {s.name: f"i.{quoted(s.name)}" for s in contract.fields}
     plain = {s.name: f"p.{quoted('plain_' + s.name)}" for s in contract.fields}
     text_conditions, typed_conditions, columns = [], [], []
+    lookups = _lookups(contract) if plain_rows_possible(contract) else []
     looked_up = {
         _checked_code(r)[0]
-        for r in contract.engine_rules
+        for r in lookups
         if not next(s for s in contract.fields if s.name == _checked_code(r)[0]).nullable
     }
     for spec in contract.fields:
@@ -488,7 +598,9 @@ def staged_sql(contract: FeedContract, incoming: str, totals_impossible: bool = 
         else:
             typed_conditions.append(f"{plain[spec.name]} is not null")
     conditions, joins = typed_conditions, []
-    for n, rule in enumerate(contract.engine_rules):
+    if not plain_rows_possible(contract):
+        conditions.append("false")
+    for n, rule in enumerate(lookups):
         alias = f"r{n}"
         column, table, reference_column = _checked_code(rule)
         spec = next(s for s in contract.fields if s.name == column)
@@ -623,13 +735,16 @@ def _is_good(contract: FeedContract) -> str:
     return f"not is_totals_row and {rules}"
 
 
+WARNING_KINDS = ("spaces_", "note_", "rounded_")  # the columns of checked_sql that hold warnings
+
+
 def _warnings_sql(contract: FeedContract) -> str:
     parts = [
         f"select source_file, {sql_text(s.name)} as column_name, {quoted(kind + s.name)} as note, "
         "count(*) as n, min(source_row) as first_row from checked "
         f"where {quoted(kind + s.name)} is not null and not is_totals_row group by all"
         for s in contract.fields
-        for kind in ("spaces_", "note_")
+        for kind in WARNING_KINDS
     ]
     return " union all ".join(parts) + " order by source_file, first_row"
 
@@ -646,7 +761,7 @@ def _register_reference(con, contract: FeedContract, context: ValidationContext)
                 f"create or replace temp table ref_{rule.reference_table} as "
                 f"select * from ref_{rule.reference_table}_frame"
             )
-        else:
+        elif isinstance(rule, AreaExistedInYear):
             areas = context.reference["areas"][
                 ["area_code", "area_name", "start_date", "end_date", "successor_code"]
             ].astype(object)
@@ -666,8 +781,85 @@ def _register_reference(con, contract: FeedContract, context: ValidationContext)
             )
 
 
+def _register_deflators(con, contract: FeedContract, context: ValidationContext) -> None:
+    """The years the GDP deflator table has, and the table's name, for _deflator_rule."""
+    if not _deflator_column(contract):
+        return
+    deflators = context.reference.get("deflators", pd.DataFrame())
+    years = pd.DataFrame(
+        {
+            "financial_year": deflators.get("financial_year", pd.Series(dtype=str)).astype(str),
+            "source_file": deflators.get("source_file", pd.Series(dtype=str)).astype(str),
+        }
+    ).drop_duplicates("financial_year")
+    con.register("ref_deflators_frame", years)
+    con.execute("create or replace temp table ref_deflators as select * from ref_deflators_frame")
+
+
 def _file_problem(contract, file: str, rule: str, message: str) -> Problem:
     return Problem(contract.name, file, None, None, None, rule, message, "block")
+
+
+def reads_workbooks(contract: FeedContract) -> bool:
+    """A feed that takes workbooks is small: its files are read by the row-by-row path's reader
+    (core/feed_files.read_tables: encodings, sheets, duplicated headers, NUL bytes), so a file is
+    read, refused or warned about in the same words, and its text is checked here."""
+    return ".xlsx" in contract.file_suffixes
+
+
+def _read_tables(con, contract, feeds_dir, files, result) -> list[str]:
+    """Every readable table of the files, registered with DuckDB as text; the SQL of its rows
+    in the contract's column names. A file that cannot be used is refused and counted set aside."""
+    incoming = []
+    for feed_file in files:
+        report = FileReport(contract.name, feed_file.display_name, feed_file.sha256, 0)
+        result.files.append(report)
+        refused = refusal(feed_file, feeds_dir)
+        try:
+            if refused:
+                raise UnreadableFile(f"the file was not read: {refused}")
+            read = read_tables(feed_file)
+        except UnreadableFile as error:
+            rule = "refused_file" if refused else "readable_file"
+            message = str(error).removeprefix(f"{feed_file.display_name}: ")
+            result.problems.append(_file_problem(contract, report.file, rule, message))
+            report.blocked = True
+            continue
+        result.problems += [
+            Problem(contract.name, report.file, None, None, None, "tolerated", note, "warn")
+            for note in read.notes
+        ]
+        for name, text in read.tables:
+            incoming += _table_rows_sql(con, contract, name, text, report, result)
+    return incoming
+
+
+def _table_rows_sql(con, contract, name: str, text: pd.DataFrame, report, result) -> list[str]:
+    text, renamed = normalise_headers(contract, text, name)
+    structural = missing_columns(contract, text, name)
+    result.problems += renamed + structural
+    if structural:
+        report.blocked = True
+        report.rows_read += len(text)
+        report.rows_quarantined += len(text)
+        return []
+    view = f"feed_table_{len(result.tables)}"
+    result.tables.append(view)
+    columns = ["source_file", "source_row"] + contract.columns
+    con.register(view, add_absent_optional_columns(contract, text)[columns].astype(str))
+    cells = ", ".join(f"cast({quoted(c)} as varchar) as {quoted(c)}" for c in contract.columns)
+    return [f"select source_file, cast(source_row as integer) as source_row, {cells} from {view}"]
+
+
+def _incoming(con, contract, feeds_dir, files, result) -> str:
+    """The SQL of every usable row of the files, as text; '' when no file can be used."""
+    if reads_workbooks(contract):
+        if files is None:
+            files = files_in(feeds_dir, contract.folder, contract.file_name)
+        return " union all ".join(_read_tables(con, contract, feeds_dir, files, result))
+    files = feed_files(feeds_dir, contract) if files is None else files
+    usable = _usable_files(con, contract, feeds_dir, files, result)
+    return " union all ".join(file_rows_sql(contract, f, r) for f, r in usable)
 
 
 def _usable_files(con, contract, feeds_dir, files, result) -> list[tuple[FeedFile, dict]]:
@@ -729,23 +921,25 @@ def validate_in_engine(
     are read, and a key they repeat is judged against the rows already loaded too."""
     contract = with_settings(contract, feeds_dir)
     result = EngineResult(contract)
-    files = feed_files(feeds_dir, contract) if files is None else files
-    usable = _usable_files(con, contract, feeds_dir, files, result)
+    incoming = _incoming(con, contract, feeds_dir, files, result)
     ensure_bookkeeping_tables(con)
     table = f"raw.{quoted(contract.table)}"
     if append:
         _refuse_files_sorting_first(con, contract, files)
-    if not usable or append:
+    if not incoming or append:
         definition = ", ".join(f"{quoted(s.name)} {SQL_TYPES[s.kind]}" for s in contract.fields)
         existing = "create table if not exists" if append else "create or replace table"
         con.execute(f"{existing} {table} (source_file varchar, source_row integer, {definition})")
-    if not usable:
+    if not incoming:
         _record(con, result, append)
         return result
     _register_reference(con, contract, context)
+    _register_deflators(con, contract, context)
     # Appending, the new files are checked in a temporary table first, then added.
     target = "incoming" if append else table
-    _load_checked(con, contract, usable, target, temporary=append)
+    _load_checked(con, contract, incoming, target, temporary=append)
+    for view in result.tables:
+        con.unregister(view)
     compared = target
     if append:
         key_hash = f"hash({', '.join(quoted(k) for k in contract.key)})"
@@ -777,14 +971,13 @@ def validate_in_engine(
     return result
 
 
-def _load_checked(con, contract: FeedContract, usable, target: str, temporary: bool) -> None:
+def _load_checked(con, contract: FeedContract, incoming: str, target: str, temporary: bool) -> None:
     """Every usable file into `target`, typed: the rows that break a rule are left out (they are
     in the temp table `checked` with their rules and messages)."""
     typed_columns = ", ".join(
         f"cast({quoted(s.name)} as {SQL_TYPES[s.kind]}) as {quoted(s.name)}"
         for s in contract.fields
     )
-    incoming = " union all ".join(file_rows_sql(contract, f, r) for f, r in usable)
     # One scan of the files, straight into the target: rows whose every value is plain (the
     # common case) are typed by a cast; the others keep their text for the full checks and
     # messages, then are replaced by their typed form if good. Dropping a column is free.
@@ -834,8 +1027,11 @@ def _count(con, result: EngineResult, table: str) -> None:
         ).fetchall()
     }
     for report in result.files:
-        if report.file in counts:
-            report.rows_read, report.rows_loaded, report.rows_quarantined = counts[report.file]
+        for table, (read, loaded, set_aside) in counts.items():
+            if table == report.file or table.startswith(report.file + " ["):  # a sheet
+                report.rows_read += read
+                report.rows_loaded += loaded
+                report.rows_quarantined += set_aside
     result.rows_loaded = sum(r.rows_loaded for r in result.files)
     result.rows_quarantined = sum(r.rows_quarantined for r in result.files)
     result.row_problem_count, result.blocking_row_count = con.execute(
