@@ -33,4 +33,5 @@ CONTRACT = FeedContract(
     schema=engine_rule_schema(RULES),
     row_rules=area_rules(AREA_RULE.year_column, AREA_RULE.code_column),
     engine_rules=RULES,
+    validated_in_engine=True,
 )
