@@ -15,7 +15,8 @@ MAX_PRINTED = 200
 
 
 def _validate_in_engine(contract, feed_file: FeedFile, context) -> int:
-    """A feed validated inside DuckDB (spend_transactions), in a throwaway in-memory database."""
+    """A feed validated inside DuckDB (contract.validated_in_engine), in a throwaway in-memory
+    database: the same path as the build."""
     import duckdb
 
     from orchestration.core.engine_validation import validate_in_engine
@@ -26,7 +27,7 @@ def _validate_in_engine(contract, feed_file: FeedFile, context) -> int:
         )
     for problem in result.problems[:MAX_PRINTED]:
         print(problem)
-    count = result.row_problem_count + len([p for p in result.problems if p.row is None])
+    count = result.problem_count  # warnings too, as the row-by-row path counts them
     if result.row_problem_count > MAX_PRINTED:
         print(f"... the first {MAX_PRINTED} row problems are shown")
     report = result.files[0]

@@ -67,6 +67,15 @@ class EngineResult:
     def blocked(self) -> bool:
         return bool(self.blocking_problems) or self.blocking_row_count > 0
 
+    @property
+    def file_problems_and_warnings(self) -> list[Problem]:
+        """The problems found in Python (a file's, a column's tolerance), not in row_problems."""
+        return [p for p in self.problems if p.row is None or p.rule == "tolerated"]
+
+    @property
+    def problem_count(self) -> int:
+        return self.row_problem_count + len(self.file_problems_and_warnings)
+
 
 def sql_text(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
@@ -1085,7 +1094,7 @@ def _record(con, result: EngineResult, append: bool = False) -> None:
     ).fetchone()[0]
     if exists:
         con.execute("insert into raw.quarantine select * from row_problems")
-    in_python = [p for p in result.problems if p.row is None or p.rule == "tolerated"]
+    in_python = result.file_problems_and_warnings
     if in_python:
         con.executemany(
             "insert into raw.quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",
