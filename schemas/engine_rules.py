@@ -58,8 +58,19 @@ class InRange:
         return f"({value} is null or ({' and '.join(parts) or 'true'}))"
 
 
+@dataclass(frozen=True)
+class InFeed:
+    """`column` must name a row of another feed, validated before this one (a pooling
+    agreement's settlement); checking one file alone, without that feed at hand, it is not run."""
+
+    column: str
+    feed: str
+    feed_column: str
+    what: str  # "is not a {what} in the {feed} feed"
+
+
 def not_negative(column: str, what: str = "amount") -> InRange:
     return InRange(column, f"{what} must not be negative", low=0)
 
 
-EngineRule = KnownCode | AreaExistedInYear | AllowedValues | InRange
+EngineRule = KnownCode | AreaExistedInYear | AllowedValues | InRange | InFeed

@@ -27,7 +27,7 @@ from orchestration.core.load_feeds import SQL_TYPES, ensure_bookkeeping_tables, 
 from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
 from schemas import geography, tolerance
 from schemas.common import FeedContract, Field, Problem, ValidationContext
-from schemas.engine_rules import AllowedValues, AreaExistedInYear, InRange, KnownCode
+from schemas.engine_rules import AllowedValues, AreaExistedInYear, InFeed, InRange, KnownCode
 from schemas.validate import (
     PARSERS,
     FileReport,
@@ -232,6 +232,16 @@ def _year_note(t: str) -> str:
     return f"(case {checks} end)"
 
 
+def _readable_number(text: str) -> str:
+    """schemas/validate._parse_number: digits 0-9, maybe in scientific notation, and finite
+    (never NaN, inf or underscores)."""
+    written = (
+        f"(regexp_full_match({text}, '{ROW_PATH_NUMBER}') "
+        f"or regexp_full_match({text}, '{ROW_PATH_SCIENTIFIC}'))"
+    )
+    return f"({written} and isfinite(try_cast({text} as double)))"
+
+
 def _typed(spec: Field, clean: str) -> str:
     if spec.kind == "money":
         text = _money_text(clean)
@@ -241,7 +251,8 @@ def _typed(spec: Field, clean: str) -> str:
             f"then try_cast({text} as decimal(18, 2)) end"
         )
     if spec.kind in ("number", "rate"):
-        return f"try_cast({_money_text(clean)} as double)"
+        text = _money_text(clean)
+        return f"case when {_readable_number(text)} then try_cast({text} as double) end"
     if spec.kind == "integer":
         whole = f"regexp_full_match({clean}, '[+-]?\\d+')"
         return f"case when {whole} then try_cast({clean} as bigint) end"
@@ -276,7 +287,14 @@ def _note(spec: Field, raw: str, clean: str) -> str:
 
 
 def _rounded_note(spec: Field, clean: str, typed: str) -> str:
-    """schemas/validate._number_notes for money: pence beyond two decimals, rounded half up."""
+    """schemas/validate._number_notes: pence beyond two decimals (rounded half up), scientific
+    notation in a rate or index (read as the number it writes)."""
+    if spec.kind in ("number", "rate"):
+        written = f"regexp_full_match({_money_text(clean)}, '{ROW_PATH_SCIENTIFIC}')"
+        return (
+            f"case when {typed} is not null and {written} "
+            "then 'scientific notation (read as the number it writes)' end"
+        )
     if spec.kind != "money":
         return "null"
     beyond = f"regexp_matches({_money_text(clean)}, '^-?[0-9]+[.][0-9]{{2}}0*[1-9]')"
@@ -302,13 +320,22 @@ def _parse_rule(spec: Field, raw: str) -> tuple[str, str]:
             f"else {sql_text(words)} end"
         )
         return rule, f"'''' || {raw} || ''' ' || {reason}"
+    if spec.kind in ("number", "rate"):  # written as a number, but too large to be one
+        text = _money_text(_trimmed(spec).replace(quoted(spec.name), raw, 1))
+        written = f"regexp_full_match({text}, '{ROW_PATH_NUMBER}|{ROW_PATH_SCIENTIFIC}')"
+        reason = (
+            f"case when {written} then 'is too large to be a number' else {sql_text(words)} end"
+        )
+        return rule, f"'''' || {raw} || ''' ' || {reason}"
     return rule, f"'''' || {raw} || ''' ' || {sql_text(words)}"
 
 
 # --- the whole file set ---------------------------------------------------------------------------
 
 
-def _reference_join(rule: KnownCode | AreaExistedInYear, alias: str, clean: dict) -> str:
+def _reference_join(rule: KnownCode | AreaExistedInYear | InFeed, alias: str, clean: dict) -> str:
+    if isinstance(rule, InFeed):
+        return f"left join {_feed_table(rule)} {alias} on {clean[rule.column]} = {alias}.code"
     if isinstance(rule, KnownCode):
         return (
             f"left join ref_{rule.reference_table} {alias} "
@@ -375,6 +402,14 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
             f"then 'is not a known {rule.what}' end",
             f"'''' || {clean[rule.column]} || ''' is not a known ' || {sql_text(rule.what)}",
         )
+    if isinstance(rule, InFeed):  # schemas/references.must_exist_in
+        at_hand = f"exists (select 1 from feeds_at_hand where feed = {sql_text(rule.feed)})"
+        broken = f"{clean[rule.column]} <> '' and {alias}.code is null and {at_hand}"
+        return rule.column, (
+            f"case when {broken} then {sql_text('known_' + rule.feed_column)} end",
+            f"'''' || {clean[rule.column]} || ''' is not a ' || "
+            f"{sql_text(f'{rule.what} in the {rule.feed} feed')}",
+        )
     value = typed[rule.column]
     if isinstance(rule, AllowedValues):
         allowed = ", ".join(sql_text(v) for v in rule.values)
@@ -423,7 +458,7 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
     joins, rule_for = [], {}
     for n, rule in enumerate(contract.engine_rules):
         alias = f"r{n}"
-        if isinstance(rule, KnownCode | AreaExistedInYear):
+        if isinstance(rule, KnownCode | AreaExistedInYear | InFeed):
             joins.append(_reference_join(rule, alias, clean))
         column, checks = _value_rule(rule, alias, clean, typed)
         rule_for.setdefault(column, []).append(checks)
@@ -790,6 +825,27 @@ def _register_reference(con, contract: FeedContract, context: ValidationContext)
             )
 
 
+def _feed_table(rule: InFeed) -> str:
+    return f"ref_feed_{rule.feed}_{rule.feed_column}"
+
+
+def _register_feeds(con, contract: FeedContract, context: ValidationContext) -> None:
+    """The codes of the other feeds an InFeed rule names, and which feeds are at hand."""
+    rules = [r for r in contract.engine_rules if isinstance(r, InFeed)]
+    if not rules:
+        return
+    at_hand = pd.DataFrame({"feed": sorted({r.feed for r in rules if r.feed in context.feeds})})
+    con.register("feeds_at_hand_frame", at_hand.astype(str))
+    con.execute("create or replace temp table feeds_at_hand as select * from feeds_at_hand_frame")
+    for rule in rules:
+        codes = context.codes(rule.feed, rule.feed_column)
+        con.register("feed_codes_frame", pd.DataFrame({"code": sorted(codes)}, dtype=str))
+        con.execute(
+            f"create or replace temp table {_feed_table(rule)} as "
+            "select distinct code from feed_codes_frame"
+        )
+
+
 def _register_deflators(con, contract: FeedContract, context: ValidationContext) -> None:
     """The years the GDP deflator table has, and the table's name, for _deflator_rule."""
     if not _deflator_column(contract):
@@ -944,6 +1000,7 @@ def validate_in_engine(
         return result
     _register_reference(con, contract, context)
     _register_deflators(con, contract, context)
+    _register_feeds(con, contract, context)
     # Appending, the new files are checked in a temporary table first, then added.
     target = "incoming" if append else table
     _load_checked(con, contract, incoming, target, temporary=append)
