@@ -29,4 +29,5 @@ CONTRACT = FeedContract(
     schema=engine_rule_schema(RULES),
     row_rules=in_feed_rules(RULES),
     engine_rules=RULES,
+    validated_in_engine=True,
 )

@@ -225,7 +225,8 @@ def build_engine_feed_asset(contract: FeedContract):
         key_prefix="raw",
         group_name=GROUP,
         description=contract.description,
-        deps=[feed_asset_key("reference_overrides")],
+        deps=[feed_asset_key("reference_overrides")]
+        + [feed_asset_key(n) for n in contract.depends_on],
         check_specs=[
             AssetCheckSpec(
                 "contract",
@@ -237,7 +238,8 @@ def build_engine_feed_asset(contract: FeedContract):
         kinds={"duckdb"},
     )
     def feed(context: AssetExecutionContext, settings: WholeplaceSettings):
-        validation_context, _ = reference_context(settings.feeds)
+        with settings.connect() as con:
+            validation_context = feed_context(con, settings.feeds, contract.depends_on)
         new_files = [
             FeedFile(settings.feeds / contract.folder / name, f"{contract.folder}/{name}")
             for name in settings.new_payments_files
