@@ -69,8 +69,28 @@ class InFeed:
     what: str  # "is not a {what} in the {feed} feed"
 
 
+@dataclass(frozen=True)
+class YearInSpan:
+    """`year_column` must fall within the years `first_column` to `last_column` of the row of
+    `feed` that `key_column` names (a settlement's years); a key not found is not judged here."""
+
+    year_column: str
+    key_column: str
+    feed: str
+    first_column: str
+    last_column: str
+    what: str  # "{year} is outside {what} {key} ({first} to {last})", rule year_in_{what}
+
+    @property
+    def rule(self) -> str:
+        return f"year_in_{self.what}"
+
+    def words(self, year: str, key: str, first: str, last: str) -> str:
+        return f"{year} is outside {self.what} {key} ({first} to {last})"
+
+
 def not_negative(column: str, what: str = "amount") -> InRange:
     return InRange(column, f"{what} must not be negative", low=0)
 
 
-EngineRule = KnownCode | AreaExistedInYear | AllowedValues | InRange | InFeed
+EngineRule = KnownCode | AreaExistedInYear | AllowedValues | InRange | InFeed | YearInSpan

@@ -27,7 +27,14 @@ from orchestration.core.load_feeds import SQL_TYPES, ensure_bookkeeping_tables, 
 from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
 from schemas import geography, tolerance
 from schemas.common import FeedContract, Field, Problem, ValidationContext
-from schemas.engine_rules import AllowedValues, AreaExistedInYear, InFeed, InRange, KnownCode
+from schemas.engine_rules import (
+    AllowedValues,
+    AreaExistedInYear,
+    InFeed,
+    InRange,
+    KnownCode,
+    YearInSpan,
+)
 from schemas.validate import (
     PARSERS,
     FileReport,
@@ -336,6 +343,8 @@ def _parse_rule(spec: Field, raw: str) -> tuple[str, str]:
 def _reference_join(rule: KnownCode | AreaExistedInYear | InFeed, alias: str, clean: dict) -> str:
     if isinstance(rule, InFeed):
         return f"left join {_feed_table(rule)} {alias} on {clean[rule.column]} = {alias}.code"
+    if isinstance(rule, YearInSpan):
+        return f"left join {_span_table(rule)} {alias} on {clean[rule.key_column]} = {alias}.key"
     if isinstance(rule, KnownCode):
         return (
             f"left join ref_{rule.reference_table} {alias} "
@@ -410,6 +419,14 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
             f"'''' || {clean[rule.column]} || ''' is not a ' || "
             f"{sql_text(f'{rule.what} in the {rule.feed} feed')}",
         )
+    if isinstance(rule, YearInSpan):
+        year, first, last = typed[rule.year_column], f"{alias}.first", f"{alias}.last"
+        within = f"{year} between {first} and {last}"
+        broken = f"{year} is not null and {alias}.key is not null and not ({within})"
+        return rule.year_column, (
+            f"case when {broken} then {sql_text(rule.rule)} end",
+            _sql_sentence(rule.words, year, clean[rule.key_column], first, last),
+        )
     value = typed[rule.column]
     if isinstance(rule, AllowedValues):
         allowed = ", ".join(sql_text(v) for v in rule.values)
@@ -458,7 +475,7 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
     joins, rule_for = [], {}
     for n, rule in enumerate(contract.engine_rules):
         alias = f"r{n}"
-        if isinstance(rule, KnownCode | AreaExistedInYear | InFeed):
+        if isinstance(rule, KnownCode | AreaExistedInYear | InFeed | YearInSpan):
             joins.append(_reference_join(rule, alias, clean))
         column, checks = _value_rule(rule, alias, clean, typed)
         rule_for.setdefault(column, []).append(checks)
@@ -825,6 +842,39 @@ def _register_reference(con, contract: FeedContract, context: ValidationContext)
             )
 
 
+def _sql_sentence(words, *values: str) -> str:
+    """A rule's sentence (a function of its values) as SQL that fills in the values."""
+    marks = [chr(1 + n) for n in range(len(values))]
+    parts, text = [], words(*marks)
+    for mark, value in zip(marks, values, strict=True):
+        before, text = text.split(mark, 1)
+        parts += [sql_text(before), f"cast({value} as varchar)"]
+    return " || ".join(parts + [sql_text(text)])
+
+
+def _span_table(rule: YearInSpan) -> str:
+    return f"ref_span_{rule.feed}"
+
+
+def _register_spans(con, contract: FeedContract, context: ValidationContext) -> None:
+    """Each row's span of years of the feeds a YearInSpan rule names (a settlement's years)."""
+    for rule in contract.engine_rules:
+        if not isinstance(rule, YearInSpan):
+            continue
+        given = context.feeds.get(rule.feed, pd.DataFrame())
+        columns = [rule.key_column, rule.first_column, rule.last_column]
+        spans = pd.DataFrame(
+            {
+                name: given[column].astype(str) if column in given else pd.Series(dtype=str)
+                for name, column in zip(("key", "first", "last"), columns, strict=True)
+            }
+        )
+        con.register("feed_spans_frame", spans)
+        con.execute(
+            f"create or replace temp table {_span_table(rule)} as select * from feed_spans_frame"
+        )
+
+
 def _feed_table(rule: InFeed) -> str:
     return f"ref_feed_{rule.feed}_{rule.feed_column}"
 
@@ -1001,6 +1051,7 @@ def validate_in_engine(
     _register_reference(con, contract, context)
     _register_deflators(con, contract, context)
     _register_feeds(con, contract, context)
+    _register_spans(con, contract, context)
     # Appending, the new files are checked in a temporary table first, then added.
     target = "incoming" if append else table
     _load_checked(con, contract, incoming, target, temporary=append)
