@@ -7,8 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from orchestration.core.engine_validation import reads_workbooks
 from orchestration.core.load_feeds import reference_context, unread_entries, validate_feed
-from schemas import contract_named
+from orchestration.core.paths import DEMO_FEEDS_DIR
+from schemas import FEEDS, contract_named
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "bad_feeds"
 CASES = sorted(p.parent for p in CATALOGUE.glob("*/case.json"))
@@ -204,3 +206,38 @@ def test_operational_errors_end_in_one_sentence(tmp_path, capsys):
     assert main(["ingest", str(tmp_path / "d.csv"), "--out", str(tmp_path / "out")]) == 1
     said = capsys.readouterr()
     assert "not a usable GDP deflator" in said.out + said.err and "Traceback" not in said.err
+
+
+ENGINE_FEEDS = [c for c in FEEDS if c.engine_rules and reads_workbooks(c)]
+
+
+@pytest.fixture(scope="module")
+def demo_context():
+    """The demo's reference data and the feeds the engine feeds' checks read, row by row."""
+    context, _ = reference_context(DEMO_FEEDS_DIR)
+    for name in ("settlements", "allocations"):
+        context.feeds[name] = validate_feed(contract_named(name), DEMO_FEEDS_DIR, context).loaded
+    return context
+
+
+@pytest.mark.parametrize("contract", ENGINE_FEEDS, ids=[c.name for c in ENGINE_FEEDS])
+def test_the_engine_loads_the_demo_as_the_row_by_row_path_does(contract, demo_context):
+    import duckdb
+
+    from orchestration.core.engine_validation import validate_in_engine
+
+    row_by_row = validate_feed(contract, DEMO_FEEDS_DIR, demo_context)
+    columns = ["source_file", "source_row"] + contract.columns
+    with duckdb.connect() as con:
+        in_engine = validate_in_engine(con, contract, DEMO_FEEDS_DIR, demo_context)
+        as_text = ", ".join(f'cast("{c}" as varchar)' for c in columns)
+        engine_rows = con.execute(f'select {as_text} from raw."{contract.table}"').fetchall()
+    expected = row_by_row.loaded[columns].astype(object).where(row_by_row.loaded.notna(), None)
+    expected_rows = [tuple(None if v is None else str(v) for v in r) for r in expected.values]
+    assert len(engine_rows) > 0
+    assert sorted(engine_rows, key=str) == sorted(expected_rows, key=str)
+    assert sorted(map(str, in_engine.problems)) == sorted(map(str, row_by_row.problems))
+    counts = [(f.file, f.rows_read, f.rows_loaded, f.rows_quarantined) for f in in_engine.files]
+    assert counts == [
+        (f.file, f.rows_read, f.rows_loaded, f.rows_quarantined) for f in row_by_row.files
+    ]

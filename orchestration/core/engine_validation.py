@@ -430,7 +430,7 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
     value = typed[rule.column]
     if isinstance(rule, AllowedValues):
         allowed = ", ".join(sql_text(v) for v in rule.values)
-        broken = f"{value} is not null and {value} not in ({allowed})"
+        broken = f"{clean[rule.column]} <> '' and {value} not in ({allowed})"
     elif isinstance(rule, InRange):
         broken = f"not {rule.holds_sql(value)}"
     else:
