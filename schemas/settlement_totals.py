@@ -82,4 +82,5 @@ CONTRACT = FeedContract(
     schema=engine_rule_schema(RULES),
     row_rules=all_of(in_feed_rules(RULES), year_in_span(YEAR_IN_SETTLEMENT)),
     engine_rules=RULES,
+    validated_in_engine=True,
 )
