@@ -27,6 +27,22 @@ class AreaExistedInYear:
     code_column: str = "area_code"
     date_column: str = "payment_date"
     year_column: str | None = None
+    combined_authority: bool = False  # a settlement's place: a combined authority (E47...)
+
+
+COMBINED_AUTHORITY_PREFIX = "E47"
+NOT_A_COMBINED_AUTHORITY = "is not a combined authority code (E47...)"
+
+
+@dataclass(frozen=True)
+class YearsInOrder:
+    """`last_column` must not be a financial year before `first_column` (a settlement's span)."""
+
+    first_column: str
+    last_column: str
+
+    def words(self, first: str, last: str) -> str:
+        return f"{self.last_column} {last} is before {self.first_column} {first}"
 
 
 @dataclass(frozen=True)
@@ -93,4 +109,6 @@ def not_negative(column: str, what: str = "amount") -> InRange:
     return InRange(column, f"{what} must not be negative", low=0)
 
 
-EngineRule = KnownCode | AreaExistedInYear | AllowedValues | InRange | InFeed | YearInSpan
+EngineRule = (
+    KnownCode | AreaExistedInYear | AllowedValues | InRange | InFeed | YearInSpan | YearsInOrder
+)

@@ -241,3 +241,47 @@ def test_the_engine_loads_the_demo_as_the_row_by_row_path_does(contract, demo_co
     assert counts == [
         (f.file, f.rows_read, f.rows_loaded, f.rows_quarantined) for f in row_by_row.files
     ]
+
+
+@pytest.mark.parametrize(
+    "years, missing",
+    [
+        (("2015-16", "2019-20"), "2017-18"),
+        (("2019-20", "2016-17"), ""),
+        (("2018-19", "2022-23"), ""),
+    ],
+)
+def test_a_settlement_year_without_a_deflator_is_named_alike_on_both_paths(
+    tmp_path, years, missing
+):
+    """Every year from first_year to last_year needs a deflator (not only the two named); with
+    the years reversed, only the two named years are looked up."""
+    import duckdb
+
+    from orchestration.core.engine_validation import validate_in_engine
+
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "settlements").mkdir()
+    given = [y for y in range(2010, 2025) if y != 2017]
+    (tmp_path / "reference" / "deflators.csv").write_text(
+        "financial_year,gdp_deflator_index\n"
+        + "".join(f"{y}-{(y + 1) % 100:02d},{y - 1930}\n" for y in given)
+    )
+    (tmp_path / "settlements" / "settlements.csv").write_text(
+        "settlement_id,place_code,first_year,last_year,gain_share_rate\n"
+        f"S1,E47000001,{years[0]},{years[1]},0.5\n"
+    )
+    contract = contract_named("settlements")
+    context, _ = reference_context(tmp_path)
+    row_by_row = validate_feed(contract, tmp_path, context)
+    with duckdb.connect() as con:
+        in_engine = validate_in_engine(con, contract, tmp_path, context)
+    deflator = [str(p) for p in row_by_row.problems if p.rule == "deflator_year"]
+    assert deflator == [str(p) for p in in_engine.problems if p.rule == "deflator_year"]
+    if missing:
+        assert deflator and deflator[0].startswith(
+            f"settlements/settlements.csv row 1, column first_year, last_year: {missing} has no"
+        )
+    else:
+        assert deflator == []
+    assert sorted(map(str, in_engine.problems)) == sorted(map(str, row_by_row.problems))

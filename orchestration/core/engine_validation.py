@@ -16,6 +16,7 @@ text and go through checked_sql, the full tolerances and rules, so its cost is p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,12 +29,15 @@ from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
 from schemas import geography, tolerance
 from schemas.common import FeedContract, Field, Problem, ValidationContext
 from schemas.engine_rules import (
+    COMBINED_AUTHORITY_PREFIX,
+    NOT_A_COMBINED_AUTHORITY,
     AllowedValues,
     AreaExistedInYear,
     InFeed,
     InRange,
     KnownCode,
     YearInSpan,
+    YearsInOrder,
 )
 from schemas.validate import (
     PARSERS,
@@ -379,15 +383,19 @@ def _area_rule(rule: AreaExistedInYear, alias: str, clean: dict, typed: dict) ->
         f"when coalesce({alias}.successor_code, '') <> '' then '; its successor is ' || "
         f"{alias}.successor_code else '' end"
     )
+    combined = f"{code} like '{COMBINED_AUTHORITY_PREFIX}%'" if rule.combined_authority else "true"
     rule_sql = (
         f"case when {code} = '' or {day} is null then null "
+        f"when not ({combined}) then 'combined_authority' "
         f"when not ({prefixes}) then 'english_authority' "
         f"when {alias}.area_code is null then 'known_area' "
         f"when {midpoint} < {alias}.start_date then 'area_existed_in_year' "
         f"when {midpoint} > {alias}.end_date then 'area_existed_in_year' end"
     )
     message_sql = (
-        f"case when not ({prefixes}) then '''' || {code} || ''' is not the GSS code of an "
+        f"case when not ({combined}) then '''' || {code} || ''' ' || "
+        f"{sql_text(NOT_A_COMBINED_AUTHORITY)} "
+        f"when not ({prefixes}) then '''' || {code} || ''' is not the GSS code of an "
         "English local or combined authority (codes start E06, E07, E08, E09, E10 or E47)' "
         f"when {alias}.area_code is null then '''' || {code} || ''' is not a GSS code that has "
         "ever existed' "
@@ -427,6 +435,12 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
             f"case when {broken} then {sql_text(rule.rule)} end",
             _sql_sentence(rule.words, year, clean[rule.key_column], first, last),
         )
+    if isinstance(rule, YearsInOrder):
+        first, last = typed[rule.first_column], typed[rule.last_column]
+        return rule.last_column, (
+            f"case when {first} > {last} then 'year_order' end",
+            _sql_sentence(rule.words, first, last),
+        )
     value = typed[rule.column]
     if isinstance(rule, AllowedValues):
         allowed = ", ".join(sql_text(v) for v in rule.values)
@@ -446,25 +460,60 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
 NOT_DEFLATED = ("deflators", "unit_costs")
 
 
+def _deflated_years(contract: FeedContract) -> list[str]:
+    """The financial year columns whose every year needs a GDP deflator (a settlement's every
+    year from first_year to last_year)."""
+    if contract.name in NOT_DEFLATED:
+        return []
+    return [s.name for s in contract.fields if s.kind == "financial_year"]
+
+
 def _deflator_column(contract: FeedContract) -> str | None:
-    """The financial year column whose every year needs a GDP deflator, when there is one."""
-    years = [s.name for s in contract.fields if s.kind == "financial_year"]
-    if contract.name in NOT_DEFLATED or len(years) != 1:
-        return None  # a span of years (first_year to last_year) is for the row-by-row path
-    return years[0]
+    """The column a missing deflator is reported in: the year, or 'first_year, last_year'."""
+    return ", ".join(_deflated_years(contract)) or None
 
 
-def _deflator_rule(year: str) -> tuple[str, str]:
-    """schemas/validate.years_without_deflator in SQL (ref_deflators: the years and the table)."""
-    missing = (
-        f"{year} is not null and rd.financial_year is null and exists (select 1 from ref_deflators)"
+def _years_needed(contract: FeedContract, typed: dict) -> str:
+    """schemas/validate._years_of in SQL: the years a row is in, as a list."""
+    years = _deflated_years(contract)
+    given = f"list_filter([{', '.join(typed[y] for y in years)}], lambda y: y is not null)"
+    if not {"first_year", "last_year"} <= set(years):
+        return given
+    first, last = typed["first_year"], typed["last_year"]
+    span = (
+        f"list_transform(range(cast(substr({first}, 1, 4) as integer), "
+        f"cast(substr({last}, 1, 4) as integer) + 1), lambda y: cast(y as varchar) || '-' || "
+        "lpad(cast((y + 1) % 100 as varchar), 2, '0'))"
     )
+    both = f"{first} is not null and {last} is not null and {first} <= {last}"
+    return f"(case when {both} and len({given}) = 2 then {span} else {given} end)"
+
+
+def _deflator_rule(needed: str) -> tuple[str, str, str]:
+    """schemas/validate.years_without_deflator in SQL: (rule, message, value); dl is one row of
+    the deflator table's years, their count and the table's name."""
+    missing = f"list_filter({needed}, lambda y: not list_contains(dl.years, y))"
+    shown = f"array_to_string({missing}, ', ')"
     return (
-        f"case when {missing} then 'deflator_year' end",
-        f"{year} || ' has no GDP deflator in ' || (select min(source_file) from ref_deflators) || "
-        "', so this row''s figures cannot be shown in real terms; add the year to the deflator "
-        "table'",
+        f"case when dl.n > 0 and len({missing}) > 0 then 'deflator_year' end",
+        f"{shown} || ' has no GDP deflator in ' || dl.source || ', so this row''s figures "
+        "cannot be shown in real terms; add the year to the deflator table'",
+        shown,
     )
+
+
+DEFLATOR_LIST = (
+    "cross join (select list(financial_year) as years, count(*) as n, min(source_file) as source "
+    "from ref_deflators) dl"
+)
+
+
+def rule_columns(contract: FeedContract) -> list[str]:
+    """The columns checked_sql gives a rule, message and value for: every field, and where a
+    problem names two (a span of years without a deflator) that pair."""
+    deflated = _deflator_column(contract)
+    span = [deflated] if deflated and deflated not in contract.columns else []
+    return contract.columns + span
 
 
 def checked_sql(contract: FeedContract, incoming: str) -> str:
@@ -479,10 +528,20 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
             joins.append(_reference_join(rule, alias, clean))
         column, checks = _value_rule(rule, alias, clean, typed)
         rule_for.setdefault(column, []).append(checks)
-    deflated = _deflator_column(contract)
+    deflated, span_columns = _deflator_column(contract), []
     if deflated:
-        joins.append(f"left join ref_deflators rd on {typed[deflated]} = rd.financial_year")
-        rule_for.setdefault(deflated, []).append(_deflator_rule(typed[deflated]))
+        joins.append(DEFLATOR_LIST)
+        rule_sql, message_sql, value_sql = _deflator_rule(_years_needed(contract, typed))
+        if deflated in contract.columns:
+            rule_for.setdefault(deflated, []).append((rule_sql, message_sql))
+        else:
+            span_columns = [
+                f"{rule_sql} as {quoted('rule_' + deflated)}",
+                f"case when ({rule_sql}) is not null then {message_sql} end "
+                f"as {quoted('message_' + deflated)}",
+                f"case when ({rule_sql}) is not null then {value_sql} end "
+                f"as {quoted('value_' + deflated)}",
+            ]
     raw_cells = ", ".join(
         f"case when trim(i.{quoted(s.name)}) <> '' then i.{quoted(s.name)} end"
         for s in contract.fields
@@ -527,6 +586,7 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
             f"{_note(spec, raw, clean[name])} as {quoted('note_' + name)}",
             f"{_rounded_note(spec, clean[name], typed[name])} as {quoted('rounded_' + name)}",
         ]
+    columns += span_columns
     inner = ", ".join(
         ["*"] + [f"{_trimmed(s)} as {quoted('clean_' + s.name)}" for s in contract.fields]
     )
@@ -766,11 +826,11 @@ def _repeats_sql(contract: FeedContract, table: str) -> str:
 def _row_problems_sql(contract: FeedContract) -> str:
     feed, severity = sql_text(contract.name), sql_text(contract.row_problems)
     parts = [
-        f"select {feed} as feed, source_file, source_row, {sql_text(s.name)} as column_name, "
-        f"{quoted('value_' + s.name)} as value, {quoted('rule_' + s.name)} as rule, "
-        f"{quoted('message_' + s.name)} as message, {severity} as severity "
-        f"from checked where {quoted('rule_' + s.name)} is not null and not is_totals_row"
-        for s in contract.fields
+        f"select {feed} as feed, source_file, source_row, {sql_text(name)} as column_name, "
+        f"{quoted('value_' + name)} as value, {quoted('rule_' + name)} as rule, "
+        f"{quoted('message_' + name)} as message, {severity} as severity "
+        f"from checked where {quoted('rule_' + name)} is not null and not is_totals_row"
+        for name in rule_columns(contract)
     ]
     key = sql_text(", ".join(contract.key))
     parts.append(
@@ -792,7 +852,7 @@ def _row_problems_sql(contract: FeedContract) -> str:
 
 def _is_good(contract: FeedContract) -> str:
     """A row that breaks no field rule and is not a totals row: loaded, unless it repeats a key."""
-    rules = " and ".join(f"{quoted('rule_' + s.name)} is null" for s in contract.fields)
+    rules = " and ".join(f"{quoted('rule_' + name)} is null" for name in rule_columns(contract))
     return f"not is_totals_row and {rules}"
 
 
@@ -844,12 +904,12 @@ def _register_reference(con, contract: FeedContract, context: ValidationContext)
 
 def _sql_sentence(words, *values: str) -> str:
     """A rule's sentence (a function of its values) as SQL that fills in the values."""
-    marks = [chr(1 + n) for n in range(len(values))]
-    parts, text = [], words(*marks)
-    for mark, value in zip(marks, values, strict=True):
-        before, text = text.split(mark, 1)
-        parts += [sql_text(before), f"cast({value} as varchar)"]
-    return " || ".join(parts + [sql_text(text)])
+    marks = {chr(1 + n): value for n, value in enumerate(values)}  # in any order in the words
+    pieces = re.split(f"([{''.join(marks)}])", words(*marks))
+    return " || ".join(
+        f"cast({marks[piece]} as varchar)" if piece in marks else sql_text(piece)
+        for piece in pieces
+    )
 
 
 def _span_table(rule: YearInSpan) -> str:
