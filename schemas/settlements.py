@@ -85,4 +85,5 @@ CONTRACT = FeedContract(
     schema=engine_rule_schema(RULES),
     row_rules=place_rules,
     engine_rules=RULES,
+    validated_in_engine=True,
 )
