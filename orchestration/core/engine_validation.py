@@ -5,13 +5,18 @@ cleaned and typed with the same tolerances as the row-by-row path (schemas/toler
 thousands separators, negatives in brackets, year forms, stray spaces, case), the contract's
 engine rules (schemas/engine_rules.py) are joins against the reference tables, and duplicates are
 found by grouping. Problems are rows (file, row, column, value, rule, message) written to
-raw.quarantine by DuckDB; good rows go to raw.<feed>. No row passes through pandas or Python:
-only the per-file headers, the counts and the grouped warnings do.
+raw.quarantine by DuckDB; good rows go to raw.<feed>. For a payments file no row passes through
+pandas or Python: only the per-file headers, the counts and the grouped warnings do. A feed that
+takes workbooks (allocations, outturn, the settlements files) is small: its files are read by
+the row-by-row path's reader (core/feed_files.read_tables) and their text registered with DuckDB,
+so reading, refusing and warning are worded alike; every check after that runs here.
 
 The files are scanned once (staged_sql), straight into raw.<feed>: a row whose every value is
 already plain (ISO date, digits-only amount, codes as the reference writes them, no stray spaces)
 is typed by a cast and needs no message; only the other rows, a few in a thousand, keep their
 text and go through checked_sql, the full tolerances and rules, so its cost is per problem row.
+Where a rule cannot be judged that way (a range, a year's deflator: plain_rows_possible), every
+row goes through checked_sql.
 """
 
 from __future__ import annotations
