@@ -1,31 +1,17 @@
 """allocations/: departmental funding allocations to English authorities, in cash pounds."""
 
-import pandera.pandas as pa
-
-from schemas.common import FeedContract, Field, ValidationContext, is_in, non_negative
+from schemas.common import FeedContract, Field, engine_rule_schema
+from schemas.engine_rules import AllowedValues, AreaExistedInYear, KnownCode, not_negative
 from schemas.geography import area_rules
 
-BUDGET_TYPES = {"resource", "capital"}
-
-
-def schema(context: ValidationContext) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        {
-            "department": pa.Column(
-                object,
-                is_in(lambda: context.codes("departments", "department"), "department code"),
-                nullable=True,
-            ),
-            "budget_type": pa.Column(
-                object,
-                pa.Check.isin(BUDGET_TYPES, error="budget_type must be 'resource' or 'capital'"),
-                nullable=True,
-            ),
-            "amount_gbp": pa.Column(object, non_negative("an allocation"), nullable=True),
-        },
-        strict=False,
-    )
-
+BUDGET_TYPES = ("resource", "capital")
+AREA_RULE = AreaExistedInYear("area_code", year_column="financial_year")
+RULES = [
+    KnownCode("department", "departments", "department", "department code"),
+    AllowedValues("budget_type", BUDGET_TYPES, "budget_type must be 'resource' or 'capital'"),
+    not_negative("amount_gbp", "an allocation"),
+    AREA_RULE,
+]
 
 CONTRACT = FeedContract(
     name="allocations",
@@ -44,6 +30,8 @@ CONTRACT = FeedContract(
     key=["financial_year", "funding_line", "area_code", "budget_type"],
     required_feed=True,
     row_problems="block",
-    schema=schema,
-    row_rules=area_rules(),
+    schema=engine_rule_schema(RULES),
+    row_rules=area_rules(AREA_RULE.year_column, AREA_RULE.code_column),
+    engine_rules=RULES,
+    validated_in_engine=True,
 )

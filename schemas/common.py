@@ -11,7 +11,7 @@ from typing import Literal
 import pandas as pd
 import pandera.pandas as pa
 
-from schemas.engine_rules import EngineRule
+from schemas.engine_rules import AllowedValues, EngineRule, InRange, KnownCode, not_negative
 
 Severity = Literal["block", "quarantine", "warn"]
 FieldKind = Literal["text", "code", "financial_year", "money", "number", "integer", "rate", "date"]
@@ -100,6 +100,9 @@ class FeedContract:
     # engine rules is validated in the engine, never row by row in Python: a feed too large for
     # pandas (spend_transactions).
     engine_rules: list[EngineRule] = field(default_factory=list)
+    # The build and `wholeplace validate` validate this feed in the engine (the rules above),
+    # not row by row; a contract may state engine rules before it is switched.
+    validated_in_engine: bool = False
     file_suffixes: tuple[str, ...] = (".csv", ".xlsx")
 
     def __post_init__(self) -> None:
@@ -108,10 +111,6 @@ class FeedContract:
     @property
     def columns(self) -> list[str]:
         return [f.name for f in self.fields]
-
-    @property
-    def validated_in_engine(self) -> bool:
-        return bool(self.engine_rules)
 
 
 @dataclass
@@ -144,16 +143,56 @@ def is_in(values: Callable[[], set[str]] | set[str], what: str) -> pa.Check:
 
 
 def between_0_and_1(inclusive_low: bool = True) -> pa.Check:
+    return in_range(share_rule("", inclusive_low))
+
+
+def share_rule(column: str, inclusive_low: bool = True) -> InRange:
+    """A share or rate: between 0 and 1 (more than 0 when a zero share means nothing)."""
     if inclusive_low:
-        return pa.Check.in_range(0, 1, error="must be between 0 and 1 (a share, not a percentage)")
-    return pa.Check(
-        lambda s: (s > 0) & (s <= 1),
-        error="must be more than 0 and at most 1 (a share, not a percentage)",
+        return InRange(column, "must be between 0 and 1 (a share, not a percentage)", 0, 1)
+    return InRange(
+        column, "must be more than 0 and at most 1 (a share, not a percentage)", 0, 1, False
     )
 
 
 def non_negative(what: str = "amount") -> pa.Check:
-    return pa.Check.ge(0, error=f"{what} must not be negative")
+    return in_range(not_negative("", what))
+
+
+def in_range(rule: InRange) -> pa.Check:
+    """The Pandera form of an engine rule InRange, worded the same."""
+
+    def holds(series: pd.Series) -> pd.Series:
+        ok = pd.Series(True, index=series.index)
+        if rule.low is not None:
+            ok &= (series >= rule.low) if rule.low_inclusive else (series > rule.low)
+        if rule.high is not None:
+            ok &= series <= rule.high
+        return ok
+
+    return pa.Check(holds, error=rule.words)
+
+
+def engine_rule_schema(rules: list[EngineRule]):
+    """The Pandera schema of a contract's value rules, built from its engine rules so the
+    row-by-row path and the engine check the same facts with the same words."""
+
+    def schema(context: ValidationContext) -> pa.DataFrameSchema:
+        columns = {}
+        for rule in rules:
+            if isinstance(rule, KnownCode):
+                table, column = rule.reference_table, rule.reference_column
+                check = is_in(lambda t=table, c=column: context.codes(t, c), rule.what)
+            elif isinstance(rule, AllowedValues):
+                check = pa.Check.isin(set(rule.values), error=rule.words)
+            elif isinstance(rule, InRange):
+                check = in_range(rule)
+            else:
+                continue  # an area's year is a row rule: schemas/geography.area_rules
+            columns[rule.column] = pa.Column(object, check, nullable=True)
+        return pa.DataFrameSchema(columns, strict=False)
+
+    return schema
 
 
 def financial_year_format() -> pa.Check:

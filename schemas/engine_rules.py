@@ -1,7 +1,7 @@
 """Rules a contract states as facts, so the engine can run them as set-based queries over the
 whole file (orchestration/core/engine_validation.py) instead of row by row in Python. Each rule
 words its problems exactly as the row-by-row rules do (schemas/common.is_in,
-schemas/geography.area_year_problem)."""
+schemas/geography.area_year_problem, the Pandera checks of schemas/common.engine_rule_schema)."""
 
 from __future__ import annotations
 
@@ -21,10 +21,94 @@ class KnownCode:
 @dataclass(frozen=True)
 class AreaExistedInYear:
     """`code_column` must be an English authority that existed on 30 September of the financial
-    year of `date_column` (April to March), the one rule for when an area existed."""
+    year of `date_column` (April to March), the one rule for when an area existed. With
+    `year_column`, the financial year is that column's (written YYYY-YY) instead of a date's."""
 
     code_column: str = "area_code"
     date_column: str = "payment_date"
+    year_column: str | None = None
+    combined_authority: bool = False  # a settlement's place: a combined authority (E47...)
 
 
-EngineRule = KnownCode | AreaExistedInYear
+COMBINED_AUTHORITY_PREFIX = "E47"
+NOT_A_COMBINED_AUTHORITY = "is not a combined authority code (E47...)"
+
+
+@dataclass(frozen=True)
+class YearsInOrder:
+    """`last_column` must not be a financial year before `first_column` (a settlement's span)."""
+
+    first_column: str
+    last_column: str
+
+    def words(self, first: str, last: str) -> str:
+        return f"{self.last_column} {last} is before {self.first_column} {first}"
+
+
+@dataclass(frozen=True)
+class AllowedValues:
+    """`column` must be one of `values` (e.g. a budget type); `words` say which, in full."""
+
+    column: str
+    values: tuple[str, ...]
+    words: str  # "budget_type must be 'resource' or 'capital'"
+
+
+@dataclass(frozen=True)
+class InRange:
+    """A number in `column` between `low` and `high` (None: no bound), e.g. not negative."""
+
+    column: str
+    words: str  # "an allocation must not be negative"
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+
+    def holds_sql(self, value: str) -> str:
+        """The rule in SQL, for a typed value (null for a blank holds)."""
+        parts = []
+        if self.low is not None:
+            parts.append(f"{value} {'>=' if self.low_inclusive else '>'} {self.low}")
+        if self.high is not None:
+            parts.append(f"{value} <= {self.high}")
+        return f"({value} is null or ({' and '.join(parts) or 'true'}))"
+
+
+@dataclass(frozen=True)
+class InFeed:
+    """`column` must name a row of another feed, validated before this one (a pooling
+    agreement's settlement); checking one file alone, without that feed at hand, it is not run."""
+
+    column: str
+    feed: str
+    feed_column: str
+    what: str  # "is not a {what} in the {feed} feed"
+
+
+@dataclass(frozen=True)
+class YearInSpan:
+    """`year_column` must fall within the years `first_column` to `last_column` of the row of
+    `feed` that `key_column` names (a settlement's years); a key not found is not judged here."""
+
+    year_column: str
+    key_column: str
+    feed: str
+    first_column: str
+    last_column: str
+    what: str  # "{year} is outside {what} {key} ({first} to {last})", rule year_in_{what}
+
+    @property
+    def rule(self) -> str:
+        return f"year_in_{self.what}"
+
+    def words(self, year: str, key: str, first: str, last: str) -> str:
+        return f"{year} is outside {self.what} {key} ({first} to {last})"
+
+
+def not_negative(column: str, what: str = "amount") -> InRange:
+    return InRange(column, f"{what} must not be negative", low=0)
+
+
+EngineRule = (
+    KnownCode | AreaExistedInYear | AllowedValues | InRange | InFeed | YearInSpan | YearsInOrder
+)

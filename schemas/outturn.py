@@ -1,27 +1,18 @@
 """outturn/: net current expenditure by service area (revenue outturn), in cash pounds."""
 
-import pandera.pandas as pa
-
-from schemas.common import FeedContract, Field, ValidationContext, is_in
+from schemas.common import FeedContract, Field, engine_rule_schema
+from schemas.engine_rules import AreaExistedInYear, KnownCode
 from schemas.geography import area_rules
 
-
-def schema(context: ValidationContext) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        {
-            "service_area": pa.Column(
-                object,
-                is_in(
-                    lambda: context.codes("service_areas", "service_area"),
-                    "revenue outturn service area (edu, trans, csc, asc, phs, hous, cul, env, "
-                    "plan, pol, frs, cen, other)",
-                ),
-                nullable=True,
-            ),
-        },
-        strict=False,
-    )
-
+SERVICE_AREA = KnownCode(
+    "service_area",
+    "service_areas",
+    "service_area",
+    "revenue outturn service area (edu, trans, csc, asc, phs, hous, cul, env, plan, pol, frs, "
+    "cen, other)",
+)
+AREA_RULE = AreaExistedInYear("area_code", year_column="financial_year")
+RULES = [SERVICE_AREA, AREA_RULE]
 
 CONTRACT = FeedContract(
     name="outturn",
@@ -36,6 +27,8 @@ CONTRACT = FeedContract(
     ],
     key=["financial_year", "area_code", "service_area"],
     row_problems="quarantine",
-    schema=schema,
-    row_rules=area_rules(),
+    schema=engine_rule_schema(RULES),
+    row_rules=area_rules(AREA_RULE.year_column, AREA_RULE.code_column),
+    engine_rules=RULES,
+    validated_in_engine=True,
 )

@@ -6,7 +6,7 @@ import pandera.pandas as pa
 
 from schemas.common import FeedContract, Field, ValidationContext, non_negative
 from schemas.references import all_of, must_exist_in
-from schemas.settlement_totals import year_in_settlement
+from schemas.settlement_totals import YEAR_IN_SETTLEMENT, year_in_span
 
 
 def schema(context: ValidationContext) -> pa.DataFrameSchema:
@@ -36,6 +36,6 @@ CONTRACT = FeedContract(
     schema=schema,
     row_rules=all_of(
         must_exist_in("settlement_id", "settlements", "settlement_id", "settlement"),
-        year_in_settlement,
+        year_in_span(YEAR_IN_SETTLEMENT),
     ),
 )

@@ -1,17 +1,14 @@
 """settlements/pooling_agreements.csv: which funding lines each settlement pools, and how much."""
 
-import pandera.pandas as pa
+from schemas.common import FeedContract, Field, engine_rule_schema, share_rule
+from schemas.engine_rules import InFeed
+from schemas.references import in_feed_rules
 
-from schemas.common import FeedContract, Field, ValidationContext, between_0_and_1
-from schemas.references import all_of, must_exist_in
-
-
-def schema(context: ValidationContext) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        {"share": pa.Column(float, between_0_and_1(inclusive_low=False), nullable=True)},
-        strict=False,
-    )
-
+RULES = [
+    share_rule("share", inclusive_low=False),
+    InFeed("settlement_id", "settlements", "settlement_id", "settlement"),
+    InFeed("funding_line", "allocations", "funding_line", "funding line"),
+]
 
 CONTRACT = FeedContract(
     name="pooling_agreements",
@@ -29,9 +26,8 @@ CONTRACT = FeedContract(
     key=["settlement_id", "funding_line"],
     required_feed=True,
     row_problems="block",
-    schema=schema,
-    row_rules=all_of(
-        must_exist_in("settlement_id", "settlements", "settlement_id", "settlement"),
-        must_exist_in("funding_line", "allocations", "funding_line", "funding line"),
-    ),
+    schema=engine_rule_schema(RULES),
+    row_rules=in_feed_rules(RULES),
+    engine_rules=RULES,
+    validated_in_engine=True,
 )

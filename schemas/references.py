@@ -4,6 +4,7 @@ settlement_id must be a settlement)."""
 import pandas as pd
 
 from schemas.common import FeedContract, Problem, ValidationContext
+from schemas.engine_rules import InFeed
 
 
 def must_exist_in(column: str, feed: str, feed_column: str, what: str):
@@ -34,3 +35,14 @@ def all_of(*rules):
         return [p for rule in rules for p in rule(typed, context, contract)]
 
     return combined
+
+
+def in_feed_rules(rules: list) -> object:
+    """The row rules of a contract's InFeed engine rules, for the row-by-row path."""
+    return all_of(
+        *(
+            must_exist_in(r.column, r.feed, r.feed_column, r.what)
+            for r in rules
+            if isinstance(r, InFeed)
+        )
+    )

@@ -4,59 +4,58 @@ published: for a settlement and year, and where the publication splits it, for o
 A blank total is a line the publication lists as not yet announced (TBC)."""
 
 import pandas as pd
-import pandera.pandas as pa
 
 from schemas.allocations import BUDGET_TYPES
-from schemas.common import FeedContract, Field, Problem, ValidationContext, non_negative
-from schemas.references import all_of, must_exist_in
+from schemas.common import FeedContract, Field, Problem, ValidationContext, engine_rule_schema
+from schemas.engine_rules import AllowedValues, InFeed, YearInSpan, not_negative
+from schemas.references import all_of, in_feed_rules
+
+YEAR_IN_SETTLEMENT = YearInSpan(
+    "financial_year", "settlement_id", "settlements", "first_year", "last_year", "settlement"
+)
+RULES = [
+    not_negative("announced_total_gbp", "an announced total"),
+    AllowedValues(
+        "budget_type",
+        BUDGET_TYPES,
+        "budget_type must be 'resource', 'capital' or blank (both together)",
+    ),
+    InFeed("settlement_id", "settlements", "settlement_id", "settlement"),
+    YEAR_IN_SETTLEMENT,
+]
 
 
-def schema(context: ValidationContext) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        {
-            "announced_total_gbp": pa.Column(
-                object, non_negative("an announced total"), nullable=True
-            ),
-            "budget_type": pa.Column(
-                object,
-                pa.Check.isin(
-                    BUDGET_TYPES,
-                    error="budget_type must be 'resource', 'capital' or blank (both together)",
-                ),
-                nullable=True,
-            ),
-        },
-        strict=False,
-    )
+def year_in_span(rule: YearInSpan):
+    """The row-by-row form of a YearInSpan engine rule."""
 
-
-def year_in_settlement(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
-    settlements = context.feeds.get("settlements")
-    if settlements is None or settlements.empty:
-        return []
-    periods = {
-        r["settlement_id"]: (r["first_year"], r["last_year"])
-        for r in settlements.to_dict("records")
-    }
-    problems = []
-    for row in typed.to_dict("records"):
-        period = periods.get(row.get("settlement_id"))
-        year = row.get("financial_year")
-        if period and year and not period[0] <= year <= period[1]:
-            problems.append(
-                Problem(
-                    contract.name,
-                    row["source_file"],
-                    int(row["source_row"]),
-                    "financial_year",
-                    year,
-                    "year_in_settlement",
-                    f"{year} is outside settlement {row['settlement_id']} "
-                    f"({period[0]} to {period[1]})",
-                    contract.row_problems,
+    def check(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
+        spans = context.feeds.get(rule.feed)
+        if spans is None or spans.empty:
+            return []
+        periods = {
+            r[rule.key_column]: (r[rule.first_column], r[rule.last_column])
+            for r in spans.to_dict("records")
+        }
+        problems = []
+        for row in typed.to_dict("records"):
+            period = periods.get(row.get(rule.key_column))
+            year = row.get(rule.year_column)
+            if period and year and not period[0] <= year <= period[1]:
+                problems.append(
+                    Problem(
+                        contract.name,
+                        row["source_file"],
+                        int(row["source_row"]),
+                        rule.year_column,
+                        year,
+                        rule.rule,
+                        rule.words(year, row[rule.key_column], *period),
+                        contract.row_problems,
+                    )
                 )
-            )
-    return problems
+        return problems
+
+    return check
 
 
 CONTRACT = FeedContract(
@@ -80,9 +79,8 @@ CONTRACT = FeedContract(
     ],
     key=["settlement_id", "financial_year", "budget_type", "pillar", "funding_line"],
     row_problems="block",
-    schema=schema,
-    row_rules=all_of(
-        must_exist_in("settlement_id", "settlements", "settlement_id", "settlement"),
-        year_in_settlement,
-    ),
+    schema=engine_rule_schema(RULES),
+    row_rules=all_of(in_feed_rules(RULES), year_in_span(YEAR_IN_SETTLEMENT)),
+    engine_rules=RULES,
+    validated_in_engine=True,
 )

@@ -5,7 +5,8 @@ Large (ten years of every council is some 100 million rows), so it is validated 
 row by row in Python. Observational: a bad row is quarantined and the build goes on."""
 
 from schemas.common import FeedContract, Field
-from schemas.engine_rules import AreaExistedInYear, KnownCode
+from schemas.engine_rules import AreaExistedInYear
+from schemas.outturn import SERVICE_AREA
 
 CONTRACT = FeedContract(
     name="spend_transactions",
@@ -25,14 +26,9 @@ CONTRACT = FeedContract(
     key=["area_code", "transaction_id"],
     row_problems="quarantine",
     engine_rules=[
-        KnownCode(
-            "service_area",
-            "service_areas",
-            "service_area",
-            "revenue outturn service area (edu, trans, csc, asc, phs, hous, cul, env, plan, "
-            "pol, frs, cen, other)",
-        ),
+        SERVICE_AREA,
         AreaExistedInYear("area_code", "payment_date"),
     ],
+    validated_in_engine=True,
     file_suffixes=(".csv", ".parquet"),
 )

@@ -7,8 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from orchestration.core.engine_validation import reads_workbooks
 from orchestration.core.load_feeds import reference_context, unread_entries, validate_feed
-from schemas import contract_named
+from orchestration.core.paths import DEMO_FEEDS_DIR
+from schemas import FEEDS, contract_named
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "bad_feeds"
 CASES = sorted(p.parent for p in CATALOGUE.glob("*/case.json"))
@@ -29,39 +31,79 @@ def test_the_catalogue_has_at_least_30_cases():
     assert len(CASES) >= 30
 
 
-@pytest.mark.parametrize("folder", CASES, ids=[c.name for c in CASES])
-def test_bad_feed_case(folder, monkeypatch):
+def load_case(folder: Path, monkeypatch) -> dict:
     case = json.loads((folder / "case.json").read_text())
     for variable, value in case.get("env", {}).items():
         monkeypatch.setenv(variable, value)
-    feeds = folder / "feeds"
-    contract = contract_named(case["feed"])
-    result = validate_feed(contract, feeds, cross_feed_context(feeds))
-    # What the build says about the folder's entries no contract reads.
-    result.problems += [p for p in unread_entries(feeds) if p.feed == contract.folder]
+    return case
 
+
+def assert_case_outcome(case: dict, feeds: Path, result, rows_loaded: int) -> None:
+    """What a case states, checked on a validation result (row by row or in the engine):
+    outcome, message, rule, the row accounting of each file and the rows loaded."""
+    contract = contract_named(case["feed"])
+    # What the build says about the folder's entries no contract reads.
+    problems = result.problems + [p for p in unread_entries(feeds) if p.feed == contract.folder]
+    blocked = result.blocked or any(p.severity == "block" for p in problems)
     outcome = (
         "blocked"
-        if result.blocked
+        if blocked
         else "quarantined"
-        if any(p.severity == "quarantine" for p in result.problems)
+        if any(p.severity == "quarantine" for p in problems)
         else "loaded"
     )
-    assert outcome == case["outcome"], [str(p) for p in result.problems]
+    assert outcome == case["outcome"], [str(p) for p in problems]
     if case["message"]:
-        assert any(case["message"] in str(p) for p in result.problems), [
-            str(p) for p in result.problems
-        ]
+        assert any(case["message"] in str(p) for p in problems), [str(p) for p in problems]
     if case["rule"]:
-        assert any(p.rule == case["rule"] for p in result.problems)
+        assert any(p.rule == case["rule"] for p in problems)
     if case["outcome"] == "loaded" and not case["message"]:
-        assert result.problems == []
+        assert problems == []
     for report in result.files:
         assert report.rows_read == report.rows_loaded + report.rows_quarantined, report
         if report.file in case["accounting"]:
             expected = case["accounting"][report.file]
             assert [report.rows_read, report.rows_loaded, report.rows_quarantined] == expected
-    assert len(result.loaded) == sum(f.rows_loaded for f in result.files)
+    assert rows_loaded == sum(f.rows_loaded for f in result.files)
+
+
+@pytest.mark.parametrize("folder", CASES, ids=[c.name for c in CASES])
+def test_bad_feed_case(folder, monkeypatch):
+    case = load_case(folder, monkeypatch)
+    feeds = folder / "feeds"
+    result = validate_feed(contract_named(case["feed"]), feeds, cross_feed_context(feeds))
+    assert_case_outcome(case, feeds, result, len(result.loaded))
+
+
+def feed_of(folder: Path):
+    return contract_named(json.loads((folder / "case.json").read_text())["feed"])
+
+
+# Cases of a feed the engine validates that cannot pass there, each with the reason.
+NOT_IN_ENGINE: dict[str, str] = {}
+ENGINE_CASES = [c for c in CASES if feed_of(c).engine_rules and c.name not in NOT_IN_ENGINE]
+
+
+@pytest.mark.parametrize("folder", ENGINE_CASES, ids=[c.name for c in ENGINE_CASES])
+def test_bad_feed_case_in_engine(folder, monkeypatch):
+    """The same catalogue, validated inside DuckDB (core/engine_validation), in a fresh database."""
+    import duckdb
+
+    from orchestration.core.engine_validation import validate_in_engine
+
+    case = load_case(folder, monkeypatch)
+    feeds = folder / "feeds"
+    contract = contract_named(case["feed"])
+    with duckdb.connect() as con:
+        result = validate_in_engine(con, contract, feeds, cross_feed_context(feeds))
+        (rows_loaded,) = con.execute(f'select count(*) from raw."{contract.table}"').fetchone()
+    assert_case_outcome(case, feeds, result, rows_loaded)
+
+
+def test_every_case_of_a_feed_built_in_the_engine_is_run_there():
+    built_in_engine = [c.name for c in CASES if feed_of(c).validated_in_engine]
+    assert built_in_engine
+    assert sorted(set(built_in_engine) - {c.name for c in ENGINE_CASES}) == sorted(NOT_IN_ENGINE)
 
 
 def test_file_linked_from_outside_the_feeds_directory_is_refused(tmp_path):
@@ -165,3 +207,82 @@ def test_operational_errors_end_in_one_sentence(tmp_path, capsys):
     assert main(["ingest", str(tmp_path / "d.csv"), "--out", str(tmp_path / "out")]) == 1
     said = capsys.readouterr()
     assert "not a usable GDP deflator" in said.out + said.err and "Traceback" not in said.err
+
+
+ENGINE_FEEDS = [c for c in FEEDS if c.engine_rules and reads_workbooks(c)]
+
+
+@pytest.fixture(scope="module")
+def demo_context():
+    """The demo's reference data and the feeds the engine feeds' checks read, row by row."""
+    context, _ = reference_context(DEMO_FEEDS_DIR)
+    for name in ("settlements", "allocations"):
+        context.feeds[name] = validate_feed(contract_named(name), DEMO_FEEDS_DIR, context).loaded
+    return context
+
+
+@pytest.mark.parametrize("contract", ENGINE_FEEDS, ids=[c.name for c in ENGINE_FEEDS])
+def test_the_engine_loads_the_demo_as_the_row_by_row_path_does(contract, demo_context):
+    import duckdb
+
+    from orchestration.core.engine_validation import validate_in_engine
+
+    row_by_row = validate_feed(contract, DEMO_FEEDS_DIR, demo_context)
+    columns = ["source_file", "source_row"] + contract.columns
+    with duckdb.connect() as con:
+        in_engine = validate_in_engine(con, contract, DEMO_FEEDS_DIR, demo_context)
+        as_text = ", ".join(f'cast("{c}" as varchar)' for c in columns)
+        engine_rows = con.execute(f'select {as_text} from raw."{contract.table}"').fetchall()
+    expected = row_by_row.loaded[columns].astype(object).where(row_by_row.loaded.notna(), None)
+    expected_rows = [tuple(None if v is None else str(v) for v in r) for r in expected.values]
+    assert len(engine_rows) > 0
+    assert sorted(engine_rows, key=str) == sorted(expected_rows, key=str)
+    assert sorted(map(str, in_engine.problems)) == sorted(map(str, row_by_row.problems))
+    counts = [(f.file, f.rows_read, f.rows_loaded, f.rows_quarantined) for f in in_engine.files]
+    assert counts == [
+        (f.file, f.rows_read, f.rows_loaded, f.rows_quarantined) for f in row_by_row.files
+    ]
+
+
+@pytest.mark.parametrize(
+    "years, missing",
+    [
+        (("2015-16", "2019-20"), "2017-18"),
+        (("2019-20", "2016-17"), ""),
+        (("2018-19", "2022-23"), ""),
+    ],
+)
+def test_a_settlement_year_without_a_deflator_is_named_alike_on_both_paths(
+    tmp_path, years, missing
+):
+    """Every year from first_year to last_year needs a deflator (not only the two named); with
+    the years reversed, only the two named years are looked up."""
+    import duckdb
+
+    from orchestration.core.engine_validation import validate_in_engine
+
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "settlements").mkdir()
+    given = [y for y in range(2010, 2025) if y != 2017]
+    (tmp_path / "reference" / "deflators.csv").write_text(
+        "financial_year,gdp_deflator_index\n"
+        + "".join(f"{y}-{(y + 1) % 100:02d},{y - 1930}\n" for y in given)
+    )
+    (tmp_path / "settlements" / "settlements.csv").write_text(
+        "settlement_id,place_code,first_year,last_year,gain_share_rate\n"
+        f"S1,E47000001,{years[0]},{years[1]},0.5\n"
+    )
+    contract = contract_named("settlements")
+    context, _ = reference_context(tmp_path)
+    row_by_row = validate_feed(contract, tmp_path, context)
+    with duckdb.connect() as con:
+        in_engine = validate_in_engine(con, contract, tmp_path, context)
+    deflator = [str(p) for p in row_by_row.problems if p.rule == "deflator_year"]
+    assert deflator == [str(p) for p in in_engine.problems if p.rule == "deflator_year"]
+    if missing:
+        assert deflator and deflator[0].startswith(
+            f"settlements/settlements.csv row 1, column first_year, last_year: {missing} has no"
+        )
+    else:
+        assert deflator == []
+    assert sorted(map(str, in_engine.problems)) == sorted(map(str, row_by_row.problems))

@@ -12,10 +12,18 @@ from schemas import contract_named
 from schemas.validate import validate_frames
 
 MAX_PRINTED = 200
+CROSS_FEED = ("pooling_agreements", "settlement_totals")
+
+
+def _cross_feed_note(contract) -> str:
+    if contract.name not in CROSS_FEED:
+        return ""
+    return " (references to other feeds are checked by `wholeplace build`)"
 
 
 def _validate_in_engine(contract, feed_file: FeedFile, context) -> int:
-    """A feed validated inside DuckDB (spend_transactions), in a throwaway in-memory database."""
+    """A feed validated inside DuckDB (contract.validated_in_engine), in a throwaway in-memory
+    database: the same path as the build."""
     import duckdb
 
     from orchestration.core.engine_validation import validate_in_engine
@@ -26,13 +34,14 @@ def _validate_in_engine(contract, feed_file: FeedFile, context) -> int:
         )
     for problem in result.problems[:MAX_PRINTED]:
         print(problem)
-    count = result.row_problem_count + len([p for p in result.problems if p.row is None])
+    count = result.problem_count  # warnings too, as the row-by-row path counts them
     if result.row_problem_count > MAX_PRINTED:
         print(f"... the first {MAX_PRINTED} row problems are shown")
     report = result.files[0]
     verdict = "INVALID" if count else "VALID"
     print(
-        f"{verdict}: {feed_file.path} against the {contract.name} contract: {report.rows_read} "
+        f"{verdict}: {feed_file.path} against the {contract.name} contract"
+        f"{_cross_feed_note(contract)}: {report.rows_read} "
         f"rows, {report.rows_loaded} good, {count} problem(s)"
     )
     return EXIT_BLOCKED if count else EXIT_OK
@@ -55,8 +64,7 @@ def validate_file(feed: str, file: Path, reference_feeds: Path | None) -> int:
         print(f"INVALID {error}")
         return EXIT_BLOCKED
     loaded, quarantined, problems = validate_frames(contract, [(file.name, text)], context)
-    cross_feed = contract.name in ("pooling_agreements", "settlement_totals")
-    note = " (references to other feeds are checked by `wholeplace build`)" if cross_feed else ""
+    note = _cross_feed_note(contract)
     for problem in problems:
         print(problem)
     verdict = "INVALID" if problems else "VALID"

@@ -5,30 +5,52 @@ cleaned and typed with the same tolerances as the row-by-row path (schemas/toler
 thousands separators, negatives in brackets, year forms, stray spaces, case), the contract's
 engine rules (schemas/engine_rules.py) are joins against the reference tables, and duplicates are
 found by grouping. Problems are rows (file, row, column, value, rule, message) written to
-raw.quarantine by DuckDB; good rows go to raw.<feed>. No row passes through pandas or Python:
-only the per-file headers, the counts and the grouped warnings do.
+raw.quarantine by DuckDB; good rows go to raw.<feed>. For a payments file no row passes through
+pandas or Python: only the per-file headers, the counts and the grouped warnings do. A feed that
+takes workbooks (allocations, outturn, the settlements files) is small: its files are read by
+the row-by-row path's reader (core/feed_files.read_tables) and their text registered with DuckDB,
+so reading, refusing and warning are worded alike; every check after that runs here.
 
 The files are scanned once (staged_sql), straight into raw.<feed>: a row whose every value is
 already plain (ISO date, digits-only amount, codes as the reference writes them, no stray spaces)
 is typed by a cast and needs no message; only the other rows, a few in a thousand, keep their
 text and go through checked_sql, the full tolerances and rules, so its cost is per problem row.
+Where a rule cannot be judged that way (a range, a year's deflator: plain_rows_possible), every
+row goes through checked_sql.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from orchestration.core.feed_files import FeedFile
+from orchestration.core.feed_files import FeedFile, UnreadableFile, files_in, read_tables, refusal
 from orchestration.core.load_feeds import SQL_TYPES, ensure_bookkeeping_tables, with_settings
 from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
-from schemas import geography
+from schemas import geography, tolerance
 from schemas.common import FeedContract, Field, Problem, ValidationContext
-from schemas.engine_rules import AreaExistedInYear, KnownCode
-from schemas.validate import PARSERS, FileReport, missing_columns, normalise_headers
+from schemas.engine_rules import (
+    COMBINED_AUTHORITY_PREFIX,
+    NOT_A_COMBINED_AUTHORITY,
+    AllowedValues,
+    AreaExistedInYear,
+    InFeed,
+    InRange,
+    KnownCode,
+    YearInSpan,
+    YearsInOrder,
+)
+from schemas.validate import (
+    PARSERS,
+    FileReport,
+    add_absent_optional_columns,
+    missing_columns,
+    normalise_headers,
+)
 
 MAX_ROW_BYTES = 1024**2
 PROBLEMS_KEPT = 200  # row problems returned to Python for printing; all are in raw.quarantine
@@ -51,6 +73,7 @@ class EngineResult:
     rows_quarantined: int = 0
     row_problem_count: int = 0
     blocking_row_count: int = 0  # counted in the engine: self.problems holds only the first rows
+    tables: list[str] = field(default_factory=list)  # text tables registered, see reads_workbooks
 
     @property
     def blocking_problems(self) -> list[Problem]:
@@ -59,6 +82,15 @@ class EngineResult:
     @property
     def blocked(self) -> bool:
         return bool(self.blocking_problems) or self.blocking_row_count > 0
+
+    @property
+    def file_problems_and_warnings(self) -> list[Problem]:
+        """The problems found in Python (a file's, a column's tolerance), not in row_problems."""
+        return [p for p in self.problems if p.row is None or p.rule == "tolerated"]
+
+    @property
+    def problem_count(self) -> int:
+        return self.row_problem_count + len(self.file_problems_and_warnings)
 
 
 def sql_text(value: str) -> str:
@@ -184,18 +216,46 @@ def _money_note(t: str) -> str:
     return f"(case when {tolerated} then nullif(concat_ws(', ', {parts}), '') end)"
 
 
-def _year_text(t: str) -> str:
-    """tolerance.financial_year in SQL: 2025/26, FY2025-26, 2025-2026, 202526 -> 2025-26."""
+def _year_forms(t: str) -> list[tuple[str, str, str]]:
+    """(condition, canonical YYYY-YY, the form's words) of each form tolerance.financial_year
+    reads: 2025/26 or FY2025-26, 2025-2026, 202526."""
     two = f"regexp_extract({t}, '^(?i:FY\\s*)?(\\d{{4}})\\s*[-/]\\s*(\\d{{2}})$', ['s', 'e'])"
     four = f"regexp_extract({t}, '^(?i:FY\\s*)?(\\d{{4}})\\s*[-/]\\s*(\\d{{4}})$', ['s', 'e'])"
     packed = f"regexp_extract({t}, '^(\\d{{4}})(\\d{{2}})$', ['s', 'e'])"
-    checks = []
-    for parts, width in ((two, 2), (four, 4), (packed, 2)):
+    forms = []
+    for (parts, width), (_, words) in zip(
+        ((two, 2), (four, 4), (packed, 2)), tolerance.FINANCIAL_YEAR_FORMS, strict=True
+    ):
         start, end = f"try_cast({parts}.s as integer)", f"try_cast({parts}.e as integer)"
         follows = f"{end} = {start} + 1" if width == 4 else f"{end} = ({start} + 1) % 100"
         canonical = f"{parts}.s || '-' || lpad(cast(({start} + 1) % 100 as varchar), 2, '0')"
-        checks.append(f"when {parts}.s <> '' and {follows} then {canonical}")
-    return f"(case {' '.join(checks)} else {t} end)"
+        forms.append((f"{parts}.s <> '' and {follows}", canonical, words))
+    return forms
+
+
+def _year_text(t: str) -> str:
+    """tolerance.financial_year in SQL: 2025/26, FY2025-26, 2025-2026, 202526 -> 2025-26."""
+    checks = " ".join(f"when {when} then {canonical}" for when, canonical, _ in _year_forms(t))
+    return f"(case {checks} else {t} end)"
+
+
+def _year_note(t: str) -> str:
+    """tolerance.financial_year's note: 'years written 2025/26 or FY2025-26' and the like."""
+    checks = " ".join(
+        f"when {when} then case when {canonical} <> {t} then 'years written {words}' end"
+        for when, canonical, words in _year_forms(t)
+    )
+    return f"(case {checks} end)"
+
+
+def _readable_number(text: str) -> str:
+    """schemas/validate._parse_number: digits 0-9, maybe in scientific notation, and finite
+    (never NaN, inf or underscores)."""
+    written = (
+        f"(regexp_full_match({text}, '{ROW_PATH_NUMBER}') "
+        f"or regexp_full_match({text}, '{ROW_PATH_SCIENTIFIC}'))"
+    )
+    return f"({written} and isfinite(try_cast({text} as double)))"
 
 
 def _typed(spec: Field, clean: str) -> str:
@@ -207,7 +267,8 @@ def _typed(spec: Field, clean: str) -> str:
             f"then try_cast({text} as decimal(18, 2)) end"
         )
     if spec.kind in ("number", "rate"):
-        return f"try_cast({_money_text(clean)} as double)"
+        text = _money_text(clean)
+        return f"case when {_readable_number(text)} then try_cast({text} as double) end"
     if spec.kind == "integer":
         whole = f"regexp_full_match({clean}, '[+-]?\\d+')"
         return f"case when {whole} then try_cast({clean} as bigint) end"
@@ -237,10 +298,26 @@ def _note(spec: Field, raw: str, clean: str) -> str:
         unusual = f"try_cast({clean} as double) is null or {clean} like '%,%'"
         kind_note = f"case when {unusual} then {_money_note(clean)} end"
     elif spec.kind == "financial_year":
-        kind_note = (
-            f"case when {_year_text(clean)} <> {clean} then 'years written as another form' end"
-        )
+        kind_note = _year_note(clean)
     return f"nullif(concat_ws(', ', {case_note}, {kind_note}), '')"
+
+
+def _rounded_note(spec: Field, clean: str, typed: str) -> str:
+    """schemas/validate._number_notes: pence beyond two decimals (rounded half up), scientific
+    notation in a rate or index (read as the number it writes)."""
+    if spec.kind in ("number", "rate"):
+        written = f"regexp_full_match({_money_text(clean)}, '{ROW_PATH_SCIENTIFIC}')"
+        return (
+            f"case when {typed} is not null and {written} "
+            "then 'scientific notation (read as the number it writes)' end"
+        )
+    if spec.kind != "money":
+        return "null"
+    beyond = f"regexp_matches({_money_text(clean)}, '^-?[0-9]+[.][0-9]{{2}}0*[1-9]')"
+    return (
+        f"case when {typed} is not null and {beyond} "
+        "then 'more than two decimal places (rounded to the penny, half up)' end"
+    )
 
 
 def _parse_rule(spec: Field, raw: str) -> tuple[str, str]:
@@ -259,13 +336,24 @@ def _parse_rule(spec: Field, raw: str) -> tuple[str, str]:
             f"else {sql_text(words)} end"
         )
         return rule, f"'''' || {raw} || ''' ' || {reason}"
+    if spec.kind in ("number", "rate"):  # written as a number, but too large to be one
+        text = _money_text(_trimmed(spec).replace(quoted(spec.name), raw, 1))
+        written = f"regexp_full_match({text}, '{ROW_PATH_NUMBER}|{ROW_PATH_SCIENTIFIC}')"
+        reason = (
+            f"case when {written} then 'is too large to be a number' else {sql_text(words)} end"
+        )
+        return rule, f"'''' || {raw} || ''' ' || {reason}"
     return rule, f"'''' || {raw} || ''' ' || {sql_text(words)}"
 
 
 # --- the whole file set ---------------------------------------------------------------------------
 
 
-def _reference_join(rule: KnownCode | AreaExistedInYear, alias: str, clean: dict) -> str:
+def _reference_join(rule: KnownCode | AreaExistedInYear | InFeed, alias: str, clean: dict) -> str:
+    if isinstance(rule, InFeed):
+        return f"left join {_feed_table(rule)} {alias} on {clean[rule.column]} = {alias}.code"
+    if isinstance(rule, YearInSpan):
+        return f"left join {_span_table(rule)} {alias} on {clean[rule.key_column]} = {alias}.key"
     if isinstance(rule, KnownCode):
         return (
             f"left join ref_{rule.reference_table} {alias} "
@@ -274,10 +362,21 @@ def _reference_join(rule: KnownCode | AreaExistedInYear, alias: str, clean: dict
     return f"left join ref_areas {alias} on {clean[rule.code_column]} = {alias}.area_code"
 
 
+def _when_column(rule: AreaExistedInYear, values: dict) -> str:
+    return values[rule.year_column or rule.date_column]
+
+
+def _start_year(rule: AreaExistedInYear, value: str) -> str:
+    """The first calendar year of the financial year (April to March) of a date or a YYYY-YY."""
+    if rule.year_column:
+        return f"cast(substr({value}, 1, 4) as integer)"
+    return f"(year({value}) - case when month({value}) < 4 then 1 else 0 end)"
+
+
 def _area_rule(rule: AreaExistedInYear, alias: str, clean: dict, typed: dict) -> tuple[str, str]:
     """geography.area_year_problem in SQL: (rule expression, message expression)."""
-    code, day = clean[rule.code_column], typed[rule.date_column]
-    start_year = f"(year({day}) - case when month({day}) < 4 then 1 else 0 end)"  # April to March
+    code, day = clean[rule.code_column], _when_column(rule, typed)
+    start_year = _start_year(rule, day)
     next_year = f"lpad(cast(({start_year} + 1) % 100 as varchar), 2, '0')"
     year = f"(cast({start_year} as varchar) || '-' || {next_year})"
     midpoint = f"make_date({start_year}, 9, 30)"
@@ -289,15 +388,19 @@ def _area_rule(rule: AreaExistedInYear, alias: str, clean: dict, typed: dict) ->
         f"when coalesce({alias}.successor_code, '') <> '' then '; its successor is ' || "
         f"{alias}.successor_code else '' end"
     )
+    combined = f"{code} like '{COMBINED_AUTHORITY_PREFIX}%'" if rule.combined_authority else "true"
     rule_sql = (
         f"case when {code} = '' or {day} is null then null "
+        f"when not ({combined}) then 'combined_authority' "
         f"when not ({prefixes}) then 'english_authority' "
         f"when {alias}.area_code is null then 'known_area' "
         f"when {midpoint} < {alias}.start_date then 'area_existed_in_year' "
         f"when {midpoint} > {alias}.end_date then 'area_existed_in_year' end"
     )
     message_sql = (
-        f"case when not ({prefixes}) then '''' || {code} || ''' is not the GSS code of an "
+        f"case when not ({combined}) then '''' || {code} || ''' ' || "
+        f"{sql_text(NOT_A_COMBINED_AUTHORITY)} "
+        f"when not ({prefixes}) then '''' || {code} || ''' is not the GSS code of an "
         "English local or combined authority (codes start E06, E07, E08, E09, E10 or E47)' "
         f"when {alias}.area_code is null then '''' || {code} || ''' is not a GSS code that has "
         "ever existed' "
@@ -309,6 +412,115 @@ def _area_rule(rule: AreaExistedInYear, alias: str, clean: dict, typed: dict) ->
     return rule_sql, message_sql
 
 
+def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[str, str]]:
+    """(column, (rule expression, message expression)) of one engine rule, in the words of the
+    row-by-row rule: schemas/common.is_in, the Pandera checks, schemas/geography."""
+    if isinstance(rule, AreaExistedInYear):
+        return rule.code_column, _area_rule(rule, alias, clean, typed)
+    if isinstance(rule, KnownCode):
+        known = f"{alias}.{quoted(rule.reference_column)}"
+        return rule.column, (
+            f"case when {clean[rule.column]} <> '' and {known} is null "
+            f"then 'is not a known {rule.what}' end",
+            f"'''' || {clean[rule.column]} || ''' is not a known ' || {sql_text(rule.what)}",
+        )
+    if isinstance(rule, InFeed):  # schemas/references.must_exist_in
+        at_hand = f"exists (select 1 from feeds_at_hand where feed = {sql_text(rule.feed)})"
+        broken = f"{clean[rule.column]} <> '' and {alias}.code is null and {at_hand}"
+        return rule.column, (
+            f"case when {broken} then {sql_text('known_' + rule.feed_column)} end",
+            f"'''' || {clean[rule.column]} || ''' is not a ' || "
+            f"{sql_text(f'{rule.what} in the {rule.feed} feed')}",
+        )
+    if isinstance(rule, YearInSpan):
+        year, first, last = typed[rule.year_column], f"{alias}.first", f"{alias}.last"
+        within = f"{year} between {first} and {last}"
+        broken = f"{year} is not null and {alias}.key is not null and not ({within})"
+        return rule.year_column, (
+            f"case when {broken} then {sql_text(rule.rule)} end",
+            _sql_sentence(rule.words, year, clean[rule.key_column], first, last),
+        )
+    if isinstance(rule, YearsInOrder):
+        first, last = typed[rule.first_column], typed[rule.last_column]
+        return rule.last_column, (
+            f"case when {first} > {last} then 'year_order' end",
+            _sql_sentence(rule.words, first, last),
+        )
+    value = typed[rule.column]
+    if isinstance(rule, AllowedValues):
+        allowed = ", ".join(sql_text(v) for v in rule.values)
+        broken = f"{clean[rule.column]} <> '' and {value} not in ({allowed})"
+    elif isinstance(rule, InRange):
+        broken = f"not {rule.holds_sql(value)}"
+    else:
+        raise TypeError(f"no SQL for the engine rule {rule!r}")
+    words = sql_text(rule.words)
+    return rule.column, (
+        f"case when {broken} then {words} end",
+        f"'''' || cast({value} as varchar) || ''' ' || {words}",
+    )
+
+
+# Feeds whose years are not priced with the GDP deflator (schemas/validate.years_without_deflator)
+NOT_DEFLATED = ("deflators", "unit_costs")
+
+
+def _deflated_years(contract: FeedContract) -> list[str]:
+    """The financial year columns whose every year needs a GDP deflator (a settlement's every
+    year from first_year to last_year)."""
+    if contract.name in NOT_DEFLATED:
+        return []
+    return [s.name for s in contract.fields if s.kind == "financial_year"]
+
+
+def _deflator_column(contract: FeedContract) -> str | None:
+    """The column a missing deflator is reported in: the year, or 'first_year, last_year'."""
+    return ", ".join(_deflated_years(contract)) or None
+
+
+def _years_needed(contract: FeedContract, typed: dict) -> str:
+    """schemas/validate._years_of in SQL: the years a row is in, as a list."""
+    years = _deflated_years(contract)
+    given = f"list_filter([{', '.join(typed[y] for y in years)}], lambda y: y is not null)"
+    if not {"first_year", "last_year"} <= set(years):
+        return given
+    first, last = typed["first_year"], typed["last_year"]
+    span = (
+        f"list_transform(range(cast(substr({first}, 1, 4) as integer), "
+        f"cast(substr({last}, 1, 4) as integer) + 1), lambda y: cast(y as varchar) || '-' || "
+        "lpad(cast((y + 1) % 100 as varchar), 2, '0'))"
+    )
+    both = f"{first} is not null and {last} is not null and {first} <= {last}"
+    return f"(case when {both} and len({given}) = 2 then {span} else {given} end)"
+
+
+def _deflator_rule(needed: str) -> tuple[str, str, str]:
+    """schemas/validate.years_without_deflator in SQL: (rule, message, value); dl is one row of
+    the deflator table's years, their count and the table's name."""
+    missing = f"list_filter({needed}, lambda y: not list_contains(dl.years, y))"
+    shown = f"array_to_string({missing}, ', ')"
+    return (
+        f"case when dl.n > 0 and len({missing}) > 0 then 'deflator_year' end",
+        f"{shown} || ' has no GDP deflator in ' || dl.source || ', so this row''s figures "
+        "cannot be shown in real terms; add the year to the deflator table'",
+        shown,
+    )
+
+
+DEFLATOR_LIST = (
+    "cross join (select list(financial_year) as years, count(*) as n, min(source_file) as source "
+    "from ref_deflators) dl"
+)
+
+
+def rule_columns(contract: FeedContract) -> list[str]:
+    """The columns checked_sql gives a rule, message and value for: every field, and where a
+    problem names two (a span of years without a deflator) that pair."""
+    deflated = _deflator_column(contract)
+    span = [deflated] if deflated and deflated not in contract.columns else []
+    return contract.columns + span
+
+
 def checked_sql(contract: FeedContract, incoming: str) -> str:
     """Every row with its typed values, and per field the rule it breaks (if any) and what was
     tolerated in it. Rules in the order the row-by-row path reports them: blank, type, codes."""
@@ -317,16 +529,24 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
     joins, rule_for = [], {}
     for n, rule in enumerate(contract.engine_rules):
         alias = f"r{n}"
-        joins.append(_reference_join(rule, alias, clean))
-        if isinstance(rule, KnownCode):
-            known = f"{alias}.{quoted(rule.reference_column)}"
-            rule_for[rule.column] = (
-                f"case when {clean[rule.column]} <> '' and {known} is null "
-                f"then 'is not a known {rule.what}' end",
-                f"'''' || {clean[rule.column]} || ''' is not a known ' || {sql_text(rule.what)}",
-            )
+        if isinstance(rule, KnownCode | AreaExistedInYear | InFeed | YearInSpan):
+            joins.append(_reference_join(rule, alias, clean))
+        column, checks = _value_rule(rule, alias, clean, typed)
+        rule_for.setdefault(column, []).append(checks)
+    deflated, span_columns = _deflator_column(contract), []
+    if deflated:
+        joins.append(DEFLATOR_LIST)
+        rule_sql, message_sql, value_sql = _deflator_rule(_years_needed(contract, typed))
+        if deflated in contract.columns:
+            rule_for.setdefault(deflated, []).append((rule_sql, message_sql))
         else:
-            rule_for[rule.code_column] = _area_rule(rule, alias, clean, typed)
+            span_columns = [
+                f"{rule_sql} as {quoted('rule_' + deflated)}",
+                f"case when ({rule_sql}) is not null then {message_sql} end "
+                f"as {quoted('message_' + deflated)}",
+                f"case when ({rule_sql}) is not null then {value_sql} end "
+                f"as {quoted('value_' + deflated)}",
+            ]
     raw_cells = ", ".join(
         f"case when trim(i.{quoted(s.name)}) <> '' then i.{quoted(s.name)} end"
         for s in contract.fields
@@ -355,8 +575,7 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
             cases.append(
                 (f"not ({blank}) and {typed[name]} is null", sql_text(parse_rule), parse_message)
             )
-        if name in rule_for:
-            rule_sql, message_sql = rule_for[name]
+        for rule_sql, message_sql in rule_for.get(name, []):
             cases.append((f"({rule_sql}) is not null", rule_sql, message_sql))
         rule_case = " ".join(f"when {c} then {r}" for c, r, _ in cases)
         message_case = " ".join(f"when {c} then {m}" for c, _, m in cases)
@@ -370,7 +589,9 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
             f"case when {raw} <> trim({raw}) and {blank} is false then "
             f"'leading or trailing spaces' end as {quoted('spaces_' + name)}",
             f"{_note(spec, raw, clean[name])} as {quoted('note_' + name)}",
+            f"{_rounded_note(spec, clean[name], typed[name])} as {quoted('rounded_' + name)}",
         ]
+    columns += span_columns
     inner = ", ".join(
         ["*"] + [f"{_trimmed(s)} as {quoted('clean_' + s.name)}" for s in contract.fields]
     )
@@ -435,6 +656,20 @@ def _plain(spec: Field, raw: str) -> tuple[str, str]:
     return f"({raw} <> '' and not ({spaced}) and not ({other_spaces}) and not ({nul}))", raw
 
 
+def _lookups(contract: FeedContract) -> list[KnownCode | AreaExistedInYear]:
+    return [r for r in contract.engine_rules if isinstance(r, KnownCode | AreaExistedInYear)]
+
+
+def plain_rows_possible(contract: FeedContract) -> bool:
+    """Whether staged_sql can tell a plain row by its values alone: only codes looked up and an
+    area's year from a date. Any other rule (a value range, a year's deflator) sends every row
+    through checked_sql: such feeds are small."""
+    return not _deflator_column(contract) and all(
+        isinstance(r, KnownCode) or (isinstance(r, AreaExistedInYear) and not r.year_column)
+        for r in contract.engine_rules
+    )
+
+
 def _checked_code(rule: KnownCode | AreaExistedInYear) -> tuple[str, str, str]:
     """(column, reference table, reference column) of the code a rule looks up."""
     if isinstance(rule, KnownCode):
@@ -447,7 +682,7 @@ def totals_row_impossible(con, contract: FeedContract) -> bool:
     row: some required code is looked up, and no code in its table is blank, a number or a word
     like Total (tolerance.is_totals_row needs every value to be one of those)."""
     required = {s.name for s in contract.fields if not s.nullable and s.default is None}
-    for rule in contract.engine_rules:
+    for rule in _lookups(contract):
         column, table, reference_column = _checked_code(rule)
         if column not in required:
             continue
@@ -465,9 +700,10 @@ def staged_sql(contract: FeedContract, incoming: str, totals_impossible: bool = 
     raw = {s.name: f"i.{quoted(s.name)}" for s in contract.fields}
     plain = {s.name: f"p.{quoted('plain_' + s.name)}" for s in contract.fields}
     text_conditions, typed_conditions, columns = [], [], []
+    lookups = _lookups(contract) if plain_rows_possible(contract) else []
     looked_up = {
         _checked_code(r)[0]
-        for r in contract.engine_rules
+        for r in lookups
         if not next(s for s in contract.fields if s.name == _checked_code(r)[0]).nullable
     }
     for spec in contract.fields:
@@ -488,7 +724,9 @@ def staged_sql(contract: FeedContract, incoming: str, totals_impossible: bool = 
         else:
             typed_conditions.append(f"{plain[spec.name]} is not null")
     conditions, joins = typed_conditions, []
-    for n, rule in enumerate(contract.engine_rules):
+    if not plain_rows_possible(contract):
+        conditions.append("false")
+    for n, rule in enumerate(lookups):
         alias = f"r{n}"
         column, table, reference_column = _checked_code(rule)
         spec = next(s for s in contract.fields if s.name == column)
@@ -593,11 +831,11 @@ def _repeats_sql(contract: FeedContract, table: str) -> str:
 def _row_problems_sql(contract: FeedContract) -> str:
     feed, severity = sql_text(contract.name), sql_text(contract.row_problems)
     parts = [
-        f"select {feed} as feed, source_file, source_row, {sql_text(s.name)} as column_name, "
-        f"{quoted('value_' + s.name)} as value, {quoted('rule_' + s.name)} as rule, "
-        f"{quoted('message_' + s.name)} as message, {severity} as severity "
-        f"from checked where {quoted('rule_' + s.name)} is not null and not is_totals_row"
-        for s in contract.fields
+        f"select {feed} as feed, source_file, source_row, {sql_text(name)} as column_name, "
+        f"{quoted('value_' + name)} as value, {quoted('rule_' + name)} as rule, "
+        f"{quoted('message_' + name)} as message, {severity} as severity "
+        f"from checked where {quoted('rule_' + name)} is not null and not is_totals_row"
+        for name in rule_columns(contract)
     ]
     key = sql_text(", ".join(contract.key))
     parts.append(
@@ -619,8 +857,11 @@ def _row_problems_sql(contract: FeedContract) -> str:
 
 def _is_good(contract: FeedContract) -> str:
     """A row that breaks no field rule and is not a totals row: loaded, unless it repeats a key."""
-    rules = " and ".join(f"{quoted('rule_' + s.name)} is null" for s in contract.fields)
+    rules = " and ".join(f"{quoted('rule_' + name)} is null" for name in rule_columns(contract))
     return f"not is_totals_row and {rules}"
+
+
+WARNING_KINDS = ("spaces_", "note_", "rounded_")  # the columns of checked_sql that hold warnings
 
 
 def _warnings_sql(contract: FeedContract) -> str:
@@ -629,7 +870,7 @@ def _warnings_sql(contract: FeedContract) -> str:
         "count(*) as n, min(source_row) as first_row from checked "
         f"where {quoted(kind + s.name)} is not null and not is_totals_row group by all"
         for s in contract.fields
-        for kind in ("spaces_", "note_")
+        for kind in WARNING_KINDS
     ]
     return " union all ".join(parts) + " order by source_file, first_row"
 
@@ -646,7 +887,7 @@ def _register_reference(con, contract: FeedContract, context: ValidationContext)
                 f"create or replace temp table ref_{rule.reference_table} as "
                 f"select * from ref_{rule.reference_table}_frame"
             )
-        else:
+        elif isinstance(rule, AreaExistedInYear):
             areas = context.reference["areas"][
                 ["area_code", "area_name", "start_date", "end_date", "successor_code"]
             ].astype(object)
@@ -666,8 +907,139 @@ def _register_reference(con, contract: FeedContract, context: ValidationContext)
             )
 
 
+def _sql_sentence(words, *values: str) -> str:
+    """A rule's sentence (a function of its values) as SQL that fills in the values."""
+    marks = {chr(1 + n): value for n, value in enumerate(values)}  # in any order in the words
+    pieces = re.split(f"([{''.join(marks)}])", words(*marks))
+    return " || ".join(
+        f"cast({marks[piece]} as varchar)" if piece in marks else sql_text(piece)
+        for piece in pieces
+    )
+
+
+def _span_table(rule: YearInSpan) -> str:
+    return f"ref_span_{rule.feed}"
+
+
+def _register_spans(con, contract: FeedContract, context: ValidationContext) -> None:
+    """Each row's span of years of the feeds a YearInSpan rule names (a settlement's years)."""
+    for rule in contract.engine_rules:
+        if not isinstance(rule, YearInSpan):
+            continue
+        given = context.feeds.get(rule.feed, pd.DataFrame())
+        columns = [rule.key_column, rule.first_column, rule.last_column]
+        spans = pd.DataFrame(
+            {
+                name: given[column].astype(str) if column in given else pd.Series(dtype=str)
+                for name, column in zip(("key", "first", "last"), columns, strict=True)
+            }
+        )
+        con.register("feed_spans_frame", spans)
+        con.execute(
+            f"create or replace temp table {_span_table(rule)} as select * from feed_spans_frame"
+        )
+
+
+def _feed_table(rule: InFeed) -> str:
+    return f"ref_feed_{rule.feed}_{rule.feed_column}"
+
+
+def _register_feeds(con, contract: FeedContract, context: ValidationContext) -> None:
+    """The codes of the other feeds an InFeed rule names, and which feeds are at hand."""
+    rules = [r for r in contract.engine_rules if isinstance(r, InFeed)]
+    if not rules:
+        return
+    at_hand = pd.DataFrame({"feed": sorted({r.feed for r in rules if r.feed in context.feeds})})
+    con.register("feeds_at_hand_frame", at_hand.astype(str))
+    con.execute("create or replace temp table feeds_at_hand as select * from feeds_at_hand_frame")
+    for rule in rules:
+        codes = context.codes(rule.feed, rule.feed_column)
+        con.register("feed_codes_frame", pd.DataFrame({"code": sorted(codes)}, dtype=str))
+        con.execute(
+            f"create or replace temp table {_feed_table(rule)} as "
+            "select distinct code from feed_codes_frame"
+        )
+
+
+def _register_deflators(con, contract: FeedContract, context: ValidationContext) -> None:
+    """The years the GDP deflator table has, and the table's name, for _deflator_rule."""
+    if not _deflator_column(contract):
+        return
+    deflators = context.reference.get("deflators", pd.DataFrame())
+    years = pd.DataFrame(
+        {
+            "financial_year": deflators.get("financial_year", pd.Series(dtype=str)).astype(str),
+            "source_file": deflators.get("source_file", pd.Series(dtype=str)).astype(str),
+        }
+    ).drop_duplicates("financial_year")
+    con.register("ref_deflators_frame", years)
+    con.execute("create or replace temp table ref_deflators as select * from ref_deflators_frame")
+
+
 def _file_problem(contract, file: str, rule: str, message: str) -> Problem:
     return Problem(contract.name, file, None, None, None, rule, message, "block")
+
+
+def reads_workbooks(contract: FeedContract) -> bool:
+    """A feed that takes workbooks is small: its files are read by the row-by-row path's reader
+    (core/feed_files.read_tables: encodings, sheets, duplicated headers, NUL bytes), so a file is
+    read, refused or warned about in the same words, and its text is checked here."""
+    return ".xlsx" in contract.file_suffixes
+
+
+def _read_tables(con, contract, feeds_dir, files, result) -> list[str]:
+    """Every readable table of the files, registered with DuckDB as text; the SQL of its rows
+    in the contract's column names. A file that cannot be used is refused and counted set aside."""
+    incoming = []
+    for feed_file in files:
+        report = FileReport(contract.name, feed_file.display_name, feed_file.sha256, 0)
+        result.files.append(report)
+        refused = refusal(feed_file, feeds_dir)
+        try:
+            if refused:
+                raise UnreadableFile(f"the file was not read: {refused}")
+            read = read_tables(feed_file)
+        except UnreadableFile as error:
+            rule = "refused_file" if refused else "readable_file"
+            message = str(error).removeprefix(f"{feed_file.display_name}: ")
+            result.problems.append(_file_problem(contract, report.file, rule, message))
+            report.blocked = True
+            continue
+        result.problems += [
+            Problem(contract.name, report.file, None, None, None, "tolerated", note, "warn")
+            for note in read.notes
+        ]
+        for name, text in read.tables:
+            incoming += _table_rows_sql(con, contract, name, text, report, result)
+    return incoming
+
+
+def _table_rows_sql(con, contract, name: str, text: pd.DataFrame, report, result) -> list[str]:
+    text, renamed = normalise_headers(contract, text, name)
+    structural = missing_columns(contract, text, name)
+    result.problems += renamed + structural
+    if structural:
+        report.blocked = True
+        report.rows_read += len(text)
+        report.rows_quarantined += len(text)
+        return []
+    view = f"feed_table_{len(result.tables)}"
+    result.tables.append(view)
+    columns = ["source_file", "source_row"] + contract.columns
+    con.register(view, add_absent_optional_columns(contract, text)[columns].astype(str))
+    cells = ", ".join(f"cast({quoted(c)} as varchar) as {quoted(c)}" for c in contract.columns)
+    return [f"select source_file, cast(source_row as integer) as source_row, {cells} from {view}"]
+
+
+def _incoming(con, contract, feeds_dir, files, result) -> str:
+    """The SQL of every usable row of the files, as text; '' when no file can be used."""
+    if reads_workbooks(contract):
+        if files is None:
+            files = files_in(feeds_dir, contract.folder, contract.file_name)
+        return " union all ".join(_read_tables(con, contract, feeds_dir, files, result))
+    files = feed_files(feeds_dir, contract) if files is None else files
+    usable = _usable_files(con, contract, feeds_dir, files, result)
+    return " union all ".join(file_rows_sql(contract, f, r) for f, r in usable)
 
 
 def _usable_files(con, contract, feeds_dir, files, result) -> list[tuple[FeedFile, dict]]:
@@ -729,23 +1101,27 @@ def validate_in_engine(
     are read, and a key they repeat is judged against the rows already loaded too."""
     contract = with_settings(contract, feeds_dir)
     result = EngineResult(contract)
-    files = feed_files(feeds_dir, contract) if files is None else files
-    usable = _usable_files(con, contract, feeds_dir, files, result)
+    incoming = _incoming(con, contract, feeds_dir, files, result)
     ensure_bookkeeping_tables(con)
     table = f"raw.{quoted(contract.table)}"
     if append:
         _refuse_files_sorting_first(con, contract, files)
-    if not usable or append:
+    if not incoming or append:
         definition = ", ".join(f"{quoted(s.name)} {SQL_TYPES[s.kind]}" for s in contract.fields)
         existing = "create table if not exists" if append else "create or replace table"
         con.execute(f"{existing} {table} (source_file varchar, source_row integer, {definition})")
-    if not usable:
+    if not incoming:
         _record(con, result, append)
         return result
     _register_reference(con, contract, context)
+    _register_deflators(con, contract, context)
+    _register_feeds(con, contract, context)
+    _register_spans(con, contract, context)
     # Appending, the new files are checked in a temporary table first, then added.
     target = "incoming" if append else table
-    _load_checked(con, contract, usable, target, temporary=append)
+    _load_checked(con, contract, incoming, target, temporary=append)
+    for view in result.tables:
+        con.unregister(view)
     compared = target
     if append:
         key_hash = f"hash({', '.join(quoted(k) for k in contract.key)})"
@@ -777,14 +1153,13 @@ def validate_in_engine(
     return result
 
 
-def _load_checked(con, contract: FeedContract, usable, target: str, temporary: bool) -> None:
+def _load_checked(con, contract: FeedContract, incoming: str, target: str, temporary: bool) -> None:
     """Every usable file into `target`, typed: the rows that break a rule are left out (they are
     in the temp table `checked` with their rules and messages)."""
     typed_columns = ", ".join(
         f"cast({quoted(s.name)} as {SQL_TYPES[s.kind]}) as {quoted(s.name)}"
         for s in contract.fields
     )
-    incoming = " union all ".join(file_rows_sql(contract, f, r) for f, r in usable)
     # One scan of the files, straight into the target: rows whose every value is plain (the
     # common case) are typed by a cast; the others keep their text for the full checks and
     # messages, then are replaced by their typed form if good. Dropping a column is free.
@@ -834,8 +1209,11 @@ def _count(con, result: EngineResult, table: str) -> None:
         ).fetchall()
     }
     for report in result.files:
-        if report.file in counts:
-            report.rows_read, report.rows_loaded, report.rows_quarantined = counts[report.file]
+        for table, (read, loaded, set_aside) in counts.items():
+            if table == report.file or table.startswith(report.file + " ["):  # a sheet
+                report.rows_read += read
+                report.rows_loaded += loaded
+                report.rows_quarantined += set_aside
     result.rows_loaded = sum(r.rows_loaded for r in result.files)
     result.rows_quarantined = sum(r.rows_quarantined for r in result.files)
     result.row_problem_count, result.blocking_row_count = con.execute(
@@ -889,7 +1267,7 @@ def _record(con, result: EngineResult, append: bool = False) -> None:
     ).fetchone()[0]
     if exists:
         con.execute("insert into raw.quarantine select * from row_problems")
-    in_python = [p for p in result.problems if p.row is None or p.rule == "tolerated"]
+    in_python = result.file_problems_and_warnings
     if in_python:
         con.executemany(
             "insert into raw.quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",

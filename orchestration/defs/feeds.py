@@ -32,6 +32,7 @@ from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 from schemas import FEEDS, REFERENCE_CONTRACTS
 from schemas.common import FeedContract, Problem
+from schemas.spend_transactions import CONTRACT as PAYMENTS
 from schemas.validate import FeedResult
 
 GROUP = "feeds"
@@ -87,6 +88,25 @@ def _materialize(context, settings, result: FeedResult, extra=()) -> Iterator:
     yield contract_check_result(result, extra)
 
 
+def missing_feed_problems(contract: FeedContract, files: list) -> list[Problem]:
+    """A required feed (allocations) with no file at all blocks the build."""
+    if not contract.required_feed or files:
+        return []
+    return [
+        Problem(
+            contract.name,
+            f"{contract.folder}/",
+            None,
+            None,
+            None,
+            "required_feed",
+            f"the {contract.folder}/ folder has no "
+            f"{contract.file_name or '.csv or .xlsx files'}; this feed is required",
+            "block",
+        )
+    ]
+
+
 def build_feed_asset(contract: FeedContract):
     upstream = contract.depends_on
 
@@ -110,22 +130,7 @@ def build_feed_asset(contract: FeedContract):
         with settings.connect() as con:
             validation_context = feed_context(con, settings.feeds, upstream)
         result = validate_feed(contract, settings.feeds, validation_context)
-        extra = []
-        if contract.required_feed and not result.files:
-            extra.append(
-                Problem(
-                    contract.name,
-                    f"{contract.folder}/",
-                    None,
-                    None,
-                    None,
-                    "required_feed",
-                    f"the {contract.folder}/ folder has no "
-                    f"{contract.file_name or '.csv or .xlsx files'}; this feed is "
-                    "required",
-                    "block",
-                )
-            )
+        extra = missing_feed_problems(contract, result.files)
         yield from _materialize(context, settings, result, extra)
 
     return feed
@@ -193,17 +198,17 @@ def _chained_warning(years: list[str]) -> Problem:
     )
 
 
-def engine_check_result(result: EngineResult) -> AssetCheckResult:
-    blocking = len(result.blocking_problems) + result.blocking_row_count
+def engine_check_result(result: EngineResult, extra: list[Problem] = ()) -> AssetCheckResult:
+    blocking = len(result.blocking_problems) + result.blocking_row_count + len(extra)
     return AssetCheckResult(
         check_name="contract",
-        passed=not result.blocked,
+        passed=blocking == 0,
         severity=AssetCheckSeverity.ERROR,
         description=f"{blocking} blocking problem(s), {result.rows_quarantined:,} row(s) "
         "set aside (every problem is in raw.quarantine)",
         metadata={
             "problems": MetadataValue.json(
-                [p.as_record() for p in result.problems[:MAX_PROBLEMS_IN_METADATA]]
+                [p.as_record() for p in (list(extra) + result.problems)[:MAX_PROBLEMS_IN_METADATA]]
             ),
             "problem_count": result.row_problem_count,
             "blocking_count": blocking,
@@ -212,14 +217,16 @@ def engine_check_result(result: EngineResult) -> AssetCheckResult:
 
 
 def build_engine_feed_asset(contract: FeedContract):
-    """A feed too large for Python: validated and loaded inside DuckDB (core/engine_validation)."""
+    """A feed validated and loaded inside DuckDB (core/engine_validation); only the payments
+    feed is built incrementally, from its new files."""
 
     @asset(
         name=contract.name,
         key_prefix="raw",
         group_name=GROUP,
         description=contract.description,
-        deps=[feed_asset_key("reference_overrides")],
+        deps=[feed_asset_key("reference_overrides")]
+        + [feed_asset_key(n) for n in contract.depends_on],
         check_specs=[
             AssetCheckSpec(
                 "contract",
@@ -231,10 +238,12 @@ def build_engine_feed_asset(contract: FeedContract):
         kinds={"duckdb"},
     )
     def feed(context: AssetExecutionContext, settings: WholeplaceSettings):
-        validation_context, _ = reference_context(settings.feeds)
+        with settings.connect() as con:
+            validation_context = feed_context(con, settings.feeds, contract.depends_on)
         new_files = [
             FeedFile(settings.feeds / contract.folder / name, f"{contract.folder}/{name}")
             for name in settings.new_payments_files
+            if contract.name == PAYMENTS.name
         ]
         with settings.connect() as con:
             configure(con, settings.layout.work_dir / "spill")
@@ -246,6 +255,7 @@ def build_engine_feed_asset(contract: FeedContract):
                 files=new_files or None,
                 append=bool(new_files),
             )
+        extra = missing_feed_problems(contract, result.files)
         rows_read = sum(f.rows_read for f in result.files)
         say(
             context,
@@ -253,7 +263,7 @@ def build_engine_feed_asset(contract: FeedContract):
             f"{result.rows_loaded:,} loaded, {result.rows_quarantined:,} set aside "
             f"(validated in DuckDB{', added to those loaded before' if new_files else ''})",
         )
-        for number, problem in enumerate(result.problems):
+        for number, problem in enumerate(extra + result.problems):
             context.log.warning(str(problem))
             if number < MAX_PROBLEMS_PRINTED and problem.severity != "block":
                 say(context, f"  {problem.severity}: {problem}")
@@ -264,7 +274,7 @@ def build_engine_feed_asset(contract: FeedContract):
                 "rows_quarantined": result.rows_quarantined,
             }
         )
-        yield engine_check_result(result)
+        yield engine_check_result(result, extra)
 
     return feed
 
