@@ -41,8 +41,8 @@ def _validate_in_engine(contract, feed_file: FeedFile, context) -> int:
     verdict = "INVALID" if count else "VALID"
     print(
         f"{verdict}: {feed_file.path} against the {contract.name} contract"
-        f"{_cross_feed_note(contract)}: {report.rows_read} "
-        f"rows, {report.rows_loaded} good, {count} problem(s)"
+        f"{_cross_feed_note(contract)}: {report.rows_read:,} "
+        f"rows, {report.rows_loaded:,} good, {count:,} problem(s)"
     )
     return EXIT_BLOCKED if count else EXIT_OK
 
@@ -69,7 +69,7 @@ def validate_file(feed: str, file: Path, reference_feeds: Path | None) -> int:
         print(problem)
     verdict = "INVALID" if problems else "VALID"
     print(
-        f"{verdict}: {file} against the {contract.name} contract{note}: {len(text)} rows, "
-        f"{len(problems)} problem(s)"
+        f"{verdict}: {file} against the {contract.name} contract{note}: {len(text):,} rows, "
+        f"{len(problems):,} problem(s)"
     )
     return EXIT_BLOCKED if problems else EXIT_OK
