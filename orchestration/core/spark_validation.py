@@ -37,6 +37,7 @@ from sqlglot import exp
 from orchestration.core import engine_validation as ev
 from orchestration.core.feed_files import FeedFile
 from orchestration.core.load_feeds import SQL_TYPES, with_settings
+from orchestration.core.spark_engine import quarantine_folder
 from schemas.common import FeedContract, ValidationContext
 from schemas.engine_rules import KnownCode
 
@@ -189,10 +190,6 @@ def _reference_tables(spark, contract: FeedContract, context: ValidationContext)
 # --- the whole file set ---------------------------------------------------------------------------
 
 
-def quarantine_folder(raw_dir: Path, contract: FeedContract) -> Path:
-    return raw_dir / f"{contract.table}__quarantine"
-
-
 def _materialise(spark, sql: str, folder: Path, view: str):
     """Run one generated query in Spark, keep its rows as Parquet and name them `view`."""
     spark.sql(to_spark(sql)).write.mode("overwrite").parquet(str(folder))
@@ -254,7 +251,8 @@ def validate_in_spark(
         rows_in=partial(_rows_in, spark),
     )
     ev.ensure_bookkeeping_tables(con)
-    loaded_dir, quarantine_dir = raw_dir / contract.table, quarantine_folder(raw_dir, contract)
+    loaded_dir = raw_dir / contract.table
+    quarantine_dir = quarantine_folder(raw_dir, contract.table)
     scratch = raw_dir.parent / "validation" / contract.table
     if not usable:
         _materialise(spark, _empty_sql(_typed_columns(contract)), loaded_dir, "loaded")

@@ -28,6 +28,7 @@ from orchestration.core.load_feeds import (
     validate_feed,
     write_raw_table,
 )
+from orchestration.core.spark_engine import raw_folder
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 from schemas import FEEDS, REFERENCE_CONTRACTS
@@ -211,8 +212,25 @@ def engine_check_result(result: EngineResult) -> AssetCheckResult:
     )
 
 
+def _validate_on_spark(con, contract: FeedContract, settings, validation_context) -> EngineResult:
+    """Spark reads and checks the files and keeps the loaded rows in its raw folder; the working
+    database gets only raw.quarantine and raw.feed_files (core/spark_validation.py)."""
+    from orchestration.core.spark_validation import spark_session, validate_in_spark
+
+    con.execute(f"drop table if exists raw.{contract.table}")  # a DuckDB build's, not this one's
+    layout = settings.layout
+    spark = spark_session(layout.spark_dir / "validation-tmp")
+    try:
+        return validate_in_spark(
+            spark, con, contract, settings.feeds, validation_context, raw_folder(layout)
+        )
+    finally:
+        spark.stop()
+
+
 def build_engine_feed_asset(contract: FeedContract):
-    """A feed too large for Python: validated and loaded inside DuckDB (core/engine_validation)."""
+    """A feed too large for Python: validated and loaded inside DuckDB (core/engine_validation),
+    or inside Spark on a Spark build (core/spark_validation)."""
 
     @asset(
         name=contract.name,
@@ -228,7 +246,7 @@ def build_engine_feed_asset(contract: FeedContract):
                 description=f"Every row of {contract.folder}/ meets its contract",
             )
         ],
-        kinds={"duckdb"},
+        kinds={"duckdb", "spark"},
     )
     def feed(context: AssetExecutionContext, settings: WholeplaceSettings):
         validation_context, _ = reference_context(settings.feeds)
@@ -237,21 +255,25 @@ def build_engine_feed_asset(contract: FeedContract):
             for name in settings.new_payments_files
         ]
         with settings.connect() as con:
-            configure(con, settings.layout.work_dir / "spill")
-            result = validate_in_engine(
-                con,
-                contract,
-                settings.feeds,
-                validation_context,
-                files=new_files or None,
-                append=bool(new_files),
-            )
+            if settings.engine == "spark":  # Spark builds are always full (core/incremental.py)
+                result = _validate_on_spark(con, contract, settings, validation_context)
+            else:
+                configure(con, settings.layout.work_dir / "spill")
+                result = validate_in_engine(
+                    con,
+                    contract,
+                    settings.feeds,
+                    validation_context,
+                    files=new_files or None,
+                    append=bool(new_files),
+                )
         rows_read = sum(f.rows_read for f in result.files)
+        where = "Spark" if settings.engine == "spark" else "DuckDB"
         say(
             context,
             f"{contract.name}: {len(result.files)} file(s), {rows_read:,} rows read, "
             f"{result.rows_loaded:,} loaded, {result.rows_quarantined:,} set aside "
-            f"(validated in DuckDB{', added to those loaded before' if new_files else ''})",
+            f"(validated in {where}{', added to those loaded before' if new_files else ''})",
         )
         for number, problem in enumerate(result.problems):
             context.log.warning(str(problem))
