@@ -255,3 +255,30 @@ def test_what_sqlglot_gets_wrong_is_mended(duckdb_sql, spark_sql):
 def test_a_year_struct_is_read_group_by_group(spark):
     sql = r"select regexp_extract('2025/26', '^(\d{4})/(\d{2})$', ['s', 'e']).e as e"
     assert spark.sql(to_spark(sql)).collect()[0]["e"] == "26"
+
+
+GENERATED_ROWS = 20_000
+
+
+@pytest.fixture(scope="module")
+def generated_feeds(tmp_path_factory) -> Path:
+    """Generated payments (benchmarks/generate_transactions.py: spreadsheet money, refunds and
+    its bad rows), one CSV and one Parquet file of different payments."""
+    from benchmarks.generate_transactions import generate
+
+    feeds = tmp_path_factory.mktemp("generated") / "feeds"
+    generate(GENERATED_ROWS, feeds, seed=3, name="council_a", formats=("csv",))
+    generate(GENERATED_ROWS, feeds, seed=4, name="council_b", formats=("parquet",))
+    return feeds
+
+
+def test_generated_payments_give_the_same_rows_quarantine_and_accounting(
+    spark, generated_feeds, tmp_path
+):
+    expected = on_duckdb(generated_feeds)
+    found = on_spark(spark, generated_feeds, tmp_path / "raw")
+    assert len({q[5] for q in expected.quarantine if q[7] != "warn"}) >= 4  # several bad kinds
+    assert found.loaded == expected.loaded
+    assert found.quarantine == expected.quarantine
+    assert found.feed_files == expected.feed_files
+    assert sum(f[3] for f in found.feed_files) == 2 * GENERATED_ROWS
