@@ -152,10 +152,10 @@ def on_duckdb(feeds: Path) -> Run:
     )
 
 
-def on_spark(spark, feeds: Path, raw_dir: Path, contract=CONTRACT) -> Run:
+def on_spark(start_spark, feeds: Path, raw_dir: Path, contract=CONTRACT) -> Run:
     con = duckdb.connect()
     context, _ = reference_context(feeds)
-    result = validate_in_spark(spark, con, contract, feeds, context, raw_dir)
+    result = validate_in_spark(start_spark, con, contract, feeds, context, raw_dir)
     loaded = f"read_parquet('{raw_dir / contract.table}/*.parquet')"
     return Run(
         result,
@@ -186,7 +186,7 @@ def duckdb_run(feeds) -> Run:
 
 @pytest.fixture(scope="module")
 def spark_run(spark, feeds, tmp_path_factory) -> Run:
-    return on_spark(spark, feeds, tmp_path_factory.mktemp("warehouse") / "raw")
+    return on_spark(lambda: spark, feeds, tmp_path_factory.mktemp("warehouse") / "raw")
 
 
 def test_the_files_hold_every_rule_the_engine_checks(duckdb_run):
@@ -227,15 +227,20 @@ def test_a_rule_dropped_on_spark_shows_as_a_difference(spark, feeds, duckdb_run,
     without = dataclasses.replace(
         CONTRACT, engine_rules=[r for r in CONTRACT.engine_rules if not isinstance(r, KnownCode)]
     )
-    dropped = on_spark(spark, feeds, tmp_path / "raw", without)
+    dropped = on_spark(lambda: spark, feeds, tmp_path / "raw", without)
     assert dropped.loaded != duckdb_run.loaded
     assert "B4" in {row[9] for row in dropped.loaded}
 
 
-def test_no_files_gives_empty_tables_not_a_failure(spark, tmp_path):
+def test_no_files_gives_empty_tables_not_a_failure_and_spark_is_not_started(tmp_path):
     (tmp_path / "feeds").mkdir()
-    run = on_spark(spark, tmp_path / "feeds", tmp_path / "raw")
+
+    def start_spark():
+        raise AssertionError("Spark was started with no files to read")
+
+    run = on_spark(start_spark, tmp_path / "feeds", tmp_path / "raw")
     assert (run.loaded, run.quarantine, run.result.blocked) == ([], [], False)
+    assert (tmp_path / "raw" / "spend_transactions__quarantine").is_dir()
 
 
 @pytest.mark.parametrize(
@@ -276,7 +281,7 @@ def test_generated_payments_give_the_same_rows_quarantine_and_accounting(
     spark, generated_feeds, tmp_path
 ):
     expected = on_duckdb(generated_feeds)
-    found = on_spark(spark, generated_feeds, tmp_path / "raw")
+    found = on_spark(lambda: spark, generated_feeds, tmp_path / "raw")
     assert len({q[5] for q in expected.quarantine if q[7] != "warn"}) >= 4  # several bad kinds
     assert found.loaded == expected.loaded
     assert found.quarantine == expected.quarantine

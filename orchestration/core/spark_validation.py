@@ -27,6 +27,7 @@ What sqlglot (30.x, read duckdb, write spark) gets wrong, mended in `_for_spark`
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -190,6 +191,11 @@ def _reference_tables(spark, contract: FeedContract, context: ValidationContext)
 # --- the whole file set ---------------------------------------------------------------------------
 
 
+def validation_folder(raw_dir: Path) -> Path:
+    """Spark's working files while it validates (removed after), beside its raw folder."""
+    return raw_dir.parent / "validation"
+
+
 def _materialise(spark, sql: str, folder: Path, view: str):
     """Run one generated query in Spark, keep its rows as Parquet and name them `view`."""
     spark.sql(to_spark(sql)).write.mode("overwrite").parquet(str(folder))
@@ -204,6 +210,14 @@ def _empty_sql(columns: dict[str, str]) -> str:
         + ", ".join(f"cast(null as {kind}) as {ev.quoted(name)}" for name, kind in columns.items())
         + " where false"
     )
+
+
+def _write_empty(con, folder: Path, columns: dict[str, str]) -> None:
+    """An empty table with the feed's columns, written by DuckDB: Spark is not needed for it."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    target = ev.sql_text((folder / "part-0.parquet").as_posix())
+    con.execute(f"copy ({_empty_sql(columns)}) to {target} (format parquet)")
 
 
 def _typed_columns(contract: FeedContract) -> dict[str, str]:
@@ -227,7 +241,7 @@ QUARANTINE_COLUMNS = {
 
 
 def validate_in_spark(
-    spark,
+    start_spark: Callable,
     con: duckdb.DuckDBPyConnection,
     contract: FeedContract,
     feeds_dir: Path,
@@ -237,10 +251,12 @@ def validate_in_spark(
 ) -> ev.EngineResult:
     """Validate every file of the feed in Spark: raw_dir/<table>/ gets the good rows,
     raw_dir/<table>__quarantine/ every row problem; `con` (the working DuckDB database) gets
-    raw.quarantine and raw.feed_files as validate_in_engine writes them."""
+    raw.quarantine and raw.feed_files as validate_in_engine writes them. Spark is started
+    (start_spark()) only when there are files to read."""
     contract = with_settings(contract, feeds_dir)
     result = ev.EngineResult(contract)
     files = ev.feed_files(feeds_dir, contract) if files is None else files
+    spark = start_spark() if files else None
     usable = ev._usable_files(
         con,
         contract,
@@ -253,10 +269,10 @@ def validate_in_spark(
     ev.ensure_bookkeeping_tables(con)
     loaded_dir = raw_dir / contract.table
     quarantine_dir = quarantine_folder(raw_dir, contract.table)
-    scratch = raw_dir.parent / "validation" / contract.table
+    scratch = validation_folder(raw_dir) / contract.table
     if not usable:
-        _materialise(spark, _empty_sql(_typed_columns(contract)), loaded_dir, "loaded")
-        _materialise(spark, _empty_sql(QUARANTINE_COLUMNS), quarantine_dir, "row_problems")
+        _write_empty(con, loaded_dir, _typed_columns(contract))
+        _write_empty(con, quarantine_dir, QUARANTINE_COLUMNS)
         _copy_back(con, result, quarantine_dir)
         return result
     totals_impossible = _reference_tables(spark, contract, context)

@@ -2,6 +2,8 @@
 raw.<feed> in the working database. The contract check is blocking: a failed check stops the
 build before dbt runs, so nothing is published from a feed that broke its contract."""
 
+import functools
+import shutil
 from collections.abc import Iterator
 
 from dagster import (
@@ -215,17 +217,24 @@ def engine_check_result(result: EngineResult) -> AssetCheckResult:
 def _validate_on_spark(con, contract: FeedContract, settings, validation_context) -> EngineResult:
     """Spark reads and checks the files and keeps the loaded rows in its raw folder; the working
     database gets only raw.quarantine and raw.feed_files (core/spark_validation.py)."""
-    from orchestration.core.spark_validation import spark_session, validate_in_spark
+    from orchestration.core.spark_validation import (
+        spark_session,
+        validate_in_spark,
+        validation_folder,
+    )
 
     con.execute(f"drop table if exists raw.{contract.table}")  # a DuckDB build's, not this one's
     layout = settings.layout
-    spark = spark_session(layout.spark_dir / "validation-tmp")
+    scratch = validation_folder(raw_folder(layout))
+    start_spark = functools.cache(functools.partial(spark_session, scratch))
     try:
         return validate_in_spark(
-            spark, con, contract, settings.feeds, validation_context, raw_folder(layout)
+            start_spark, con, contract, settings.feeds, validation_context, raw_folder(layout)
         )
     finally:
-        spark.stop()
+        if start_spark.cache_info().currsize:  # started: there were payments files
+            start_spark().stop()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def build_engine_feed_asset(contract: FeedContract):
