@@ -103,6 +103,8 @@ def write_feeds(feeds: Path) -> None:
     (folder / "i_missing.csv").write_text(
         HEADER.replace(",supplier_name", "") + "\n2024-05-01,E08000003,asc,,C,1,I1\n"
     )
+    # Excel's "CSV UTF-8" starts the file with a byte-order mark
+    (folder / "l_excel_bom.csv").write_text(HEADER + "\n" + GOOD.format("L1") + "\n", "utf-8-sig")
     (folder / "j_renamed.csv").write_text(
         HEADER.replace("amount_gbp", "Amount GBP") + "\n" + GOOD.format("J1") + "\n"
     )
