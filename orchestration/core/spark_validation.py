@@ -116,6 +116,7 @@ def spark_session(scratch: Path):
         SparkSession.builder.master("local[2]")
         .appName("wholeplace-validation")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
