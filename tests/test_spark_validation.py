@@ -289,3 +289,25 @@ def test_generated_payments_give_the_same_rows_quarantine_and_accounting(
     assert found.quarantine == expected.quarantine
     assert found.feed_files == expected.feed_files
     assert sum(f[3] for f in found.feed_files) == 2 * GENERATED_ROWS
+
+
+def test_a_file_spark_cannot_parse_is_refused_in_words_and_the_others_load(spark, tmp_path):
+    """A row with more fields than the header: DuckDB refuses such a file (its columns do not
+    match), Spark too, naming the file, instead of failing the build with a Java error."""
+    folder = tmp_path / "feeds" / "spend_transactions"
+    folder.mkdir(parents=True)
+    (folder / "a_ragged.csv").write_text(f"{HEADER}\n{GOOD.format('R1')},extra\n")
+    (folder / "b_good.csv").write_text(f"{HEADER}\n{GOOD.format('R2')}\n")
+    run = on_spark(lambda: spark, tmp_path / "feeds", tmp_path / "raw")
+    assert [row[9] for row in run.loaded] == ["R2"]
+    refused = [p for p in run.result.problems if p.rule == "readable_file"]
+    assert [p.file for p in refused] == ["spend_transactions/a_ragged.csv"]
+    assert refused[0].message == (
+        "the file cannot be read (Malformed CSV record: 2024-05-01,E08000003,asc,,Acme,Care,"
+        "10.00,R1,extra); save it as CSV UTF-8 or Parquet"
+    )
+    assert run.result.blocked
+    assert [(f[1], f[3], f[4], f[6]) for f in run.feed_files] == [
+        ("spend_transactions/a_ragged.csv", 0, 0, True),
+        ("spend_transactions/b_good.csv", 1, 1, False),
+    ]

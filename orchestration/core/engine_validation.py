@@ -677,6 +677,15 @@ def _file_problem(contract, file: str, rule: str, message: str) -> Problem:
     return Problem(contract.name, file, None, None, None, rule, message, "block")
 
 
+def unreadable(contract, feed_file: FeedFile, why: str) -> Problem:
+    return _file_problem(
+        contract,
+        feed_file.display_name,
+        "readable_file",
+        f"the file cannot be read ({why}); save it as CSV UTF-8 or Parquet",
+    )
+
+
 class UnreadableFile(Exception):
     """Another engine could not read a feed file; the message says why, in its words."""
 
@@ -709,15 +718,7 @@ def _usable_files(
         try:
             names = headers_of(feed_file)
         except (duckdb.Error, UnreadableFile) as error:
-            message = str(error).splitlines()[0]
-            result.problems.append(
-                _file_problem(
-                    contract,
-                    feed_file.display_name,
-                    "readable_file",
-                    f"the file cannot be read ({message}); save it as CSV UTF-8 or Parquet",
-                )
-            )
+            result.problems.append(unreadable(contract, feed_file, str(error).splitlines()[0]))
             report.blocked = True
             continue
         empty, renamed = normalise_headers(contract, pd.DataFrame(columns=names), report.file)

@@ -26,6 +26,7 @@ What sqlglot (30.x, read duckdb, write spark) gets wrong, mended in `_for_spark`
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from functools import partial
@@ -152,19 +153,30 @@ def _read(spark, feed_file: FeedFile):
     return frame.withColumn("file_row_number", F.expr(number))
 
 
-def _headers(spark, feed_file: FeedFile) -> list[str]:
+def _spark_errors() -> tuple[type[Exception], ...]:
+    """What Spark raises on a file it cannot read (pyspark is imported only when used)."""
     from py4j.protocol import Py4JJavaError
     from pyspark.errors import PySparkException
 
+    return (PySparkException, Py4JJavaError)
+
+
+def _headers(spark, feed_file: FeedFile) -> list[str]:
     try:
         return [c for c in _read(spark, feed_file).columns if c != "file_row_number"]
-    except (PySparkException, Py4JJavaError) as error:
+    except _spark_errors() as error:
         raise ev.UnreadableFile(_first_line(error)) from error
 
 
 def _first_line(error: Exception) -> str:
-    words = str(error).strip().splitlines()
-    return words[0] if words else type(error).__name__
+    """Spark's own words for why: the innermost Java cause ('Malformed CSV record: ...'),
+    without its error class and SQLSTATE."""
+    cause = getattr(error, "java_exception", None)
+    while cause is not None and cause.getCause() is not None:
+        cause = cause.getCause()
+    text = str(cause.getMessage() if cause is not None else error).strip()
+    first = text.splitlines()[0] if text else type(error).__name__
+    return re.sub(r"\s*SQLSTATE: \w+$", "", re.sub(r"^\[[A-Z_.]+\]\s*", "", first))
 
 
 def _rows_in(spark, feed_file: FeedFile) -> int:
@@ -271,12 +283,62 @@ def validate_in_spark(
     loaded_dir = raw_dir / contract.table
     quarantine_dir = quarantine_folder(raw_dir, contract.table)
     scratch = validation_folder(raw_dir) / contract.table
+    if usable:
+        totals_impossible = _reference_tables(spark, contract, context)
+        folders = (loaded_dir, quarantine_dir, scratch)
+        usable = _checked_or_refused(spark, contract, usable, totals_impossible, folders, result)
     if not usable:
         _write_empty(con, loaded_dir, _typed_columns(contract))
         _write_empty(con, quarantine_dir, QUARANTINE_COLUMNS)
         _copy_back(con, result, quarantine_dir)
         return result
-    totals_impossible = _reference_tables(spark, contract, context)
+    engine = SparkSQL(spark)
+    ev._count(engine, result, "loaded")
+    _count_rows_read(engine, result)
+    result.problems += ev._warnings(engine, contract)
+    result.problems += ev._first_row_problems(engine)
+    _copy_back(con, result, quarantine_dir)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return result
+
+
+def _checked_or_refused(spark, contract, usable, totals_impossible, folders, result) -> list:
+    """Check the files; when Spark cannot parse one (a row with more fields than the header),
+    that file is refused in words, as DuckDB refuses a file it cannot read, and the others are
+    checked again. Returns the files checked."""
+    try:
+        _check(spark, contract, usable, totals_impossible, *folders)
+        return usable
+    except _spark_errors():
+        refused = _refuse_unparsable(spark, contract, usable, result)
+        if not refused:
+            raise
+    readable = [(f, r) for f, r in usable if f.display_name not in refused]
+    if readable:
+        _check(spark, contract, readable, totals_impossible, *folders)
+    return readable
+
+
+def _refuse_unparsable(spark, contract, usable, result) -> set[str]:
+    """Read each file alone (only after a failure: it is a second scan) to name the ones Spark
+    cannot parse; each becomes a blocking problem and a blocked file with no rows read."""
+    refused = set()
+    for feed_file, _ in usable:
+        try:
+            _read(spark, feed_file).count()
+        except _spark_errors() as error:
+            result.problems.append(ev.unreadable(contract, feed_file, _first_line(error)))
+            refused.add(feed_file.display_name)
+    for report in result.files:
+        if report.file in refused:
+            report.blocked = True
+    return refused
+
+
+def _check(spark, contract, usable, totals_impossible, loaded_dir, quarantine_dir, scratch):
+    """The contract's generated SQL over the files, in Spark: the loaded rows and the problem
+    rows written as Parquet, and the views `loaded`, `staged`, `checked`, `row_problems`,
+    `set_aside` left for the counts."""
     incoming = []
     for number, (feed_file, renames) in enumerate(usable):
         view = f"feed_file_{number}"
@@ -306,14 +368,6 @@ def validate_in_spark(
             f"or rule in ({', '.join(ev.sql_text(r) for r in ev.SET_ASIDE_RULES)})"
         )
     ).createOrReplaceTempView("set_aside")
-    engine = SparkSQL(spark)
-    ev._count(engine, result, "loaded")
-    _count_rows_read(engine, result)
-    result.problems += ev._warnings(engine, contract)
-    result.problems += ev._first_row_problems(engine)
-    _copy_back(con, result, quarantine_dir)
-    shutil.rmtree(scratch, ignore_errors=True)
-    return result
 
 
 def _loaded_sql(contract: FeedContract) -> str:
