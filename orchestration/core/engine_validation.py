@@ -139,8 +139,15 @@ def headers(con, feed_file: FeedFile) -> list[str]:
     return [n for n in names if n != "file_row_number"]
 
 
-def file_rows_sql(contract: FeedContract, feed_file: FeedFile, renames: dict[str, str]) -> str:
-    """One file's rows as text in the contract's column names, numbered as Excel counts them."""
+def file_rows_sql(
+    contract: FeedContract,
+    feed_file: FeedFile,
+    renames: dict[str, str],
+    numbered_rows: str | None = None,
+) -> str:
+    """One file's rows as text in the contract's column names, numbered as Excel counts them.
+    numbered_rows: a relation another engine read the file into (its text columns and a 0-based
+    file_row_number), read instead of the file itself."""
     present = {renames.get(h, h): h for h in renames}
     cells = []
     for spec in contract.fields:
@@ -150,7 +157,7 @@ def file_rows_sql(contract: FeedContract, feed_file: FeedFile, renames: dict[str
             if source
             else f"'' as {quoted(spec.name)}"
         )
-    if feed_file.path.suffix.lower() == ".parquet":
+    if numbered_rows or feed_file.path.suffix.lower() == ".parquet":
         number = "file_row_number + 1"
     else:
         number = "row_number() over ()"
@@ -158,7 +165,7 @@ def file_rows_sql(contract: FeedContract, feed_file: FeedFile, renames: dict[str
     return (
         f"select * from (select {sql_text(feed_file.display_name)} as source_file, "
         f"cast({number} as integer) as source_row, {', '.join(cells)} "
-        f"from {reader(feed_file)}) where not ({blank})"
+        f"from {numbered_rows or reader(feed_file)}) where not ({blank})"
     )
 
 
@@ -1042,8 +1049,24 @@ def _incoming(con, contract, feeds_dir, files, result) -> str:
     return " union all ".join(file_rows_sql(contract, f, r) for f, r in usable)
 
 
-def _usable_files(con, contract, feeds_dir, files, result) -> list[tuple[FeedFile, dict]]:
-    """Files the engine can read, each with its header renames; the rest are refused, blocked."""
+def unreadable(contract, feed_file: FeedFile, why: str) -> Problem:
+    return _file_problem(
+        contract,
+        feed_file.display_name,
+        "readable_file",
+        f"the file cannot be read ({why}); save it as CSV UTF-8 or Parquet",
+    )
+
+
+def _usable_files(
+    con, contract, feeds_dir, files, result, headers_of=None, rows_in=None
+) -> list[tuple[FeedFile, dict]]:
+    """Files the engine can read, each with its header renames; the rest are refused, blocked.
+    headers_of(file) and rows_in(file) read a file in another engine (default: DuckDB's)."""
+    headers_of = headers_of or (lambda feed_file: headers(con, feed_file))
+    rows_in = rows_in or (
+        lambda feed_file: con.execute(f"select count(*) from {reader(feed_file)}").fetchone()[0]
+    )
     usable = []
     for feed_file in files:
         report = FileReport(contract.name, feed_file.display_name, feed_file.sha256, 0)
@@ -1061,17 +1084,9 @@ def _usable_files(con, contract, feeds_dir, files, result) -> list[tuple[FeedFil
             report.blocked = True
             continue
         try:
-            names = headers(con, feed_file)
-        except duckdb.Error as error:
-            message = str(error).splitlines()[0]
-            result.problems.append(
-                _file_problem(
-                    contract,
-                    feed_file.display_name,
-                    "readable_file",
-                    f"the file cannot be read ({message}); save it as CSV UTF-8 or Parquet",
-                )
-            )
+            names = headers_of(feed_file)
+        except (duckdb.Error, UnreadableFile) as error:
+            result.problems.append(unreadable(contract, feed_file, str(error).splitlines()[0]))
             report.blocked = True
             continue
         empty, renamed = normalise_headers(contract, pd.DataFrame(columns=names), report.file)
@@ -1079,8 +1094,7 @@ def _usable_files(con, contract, feeds_dir, files, result) -> list[tuple[FeedFil
         result.problems += renamed + structural
         if structural:
             report.blocked = True
-            (count,) = con.execute(f"select count(*) from {reader(feed_file)}").fetchone()
-            report.rows_read = report.rows_quarantined = int(count)
+            report.rows_read = report.rows_quarantined = int(rows_in(feed_file))
             continue
         plain = dict(zip(names, empty.columns, strict=True))
         usable.append((feed_file, {old: plain[old] for old in names}))

@@ -1,9 +1,11 @@
 """The Spark engine's hand-offs, without Dagster: the validated feeds go to Spark as Parquet, and
 Spark's marts come back to the publish step as Parquet.
 
-Feeds are checked by the same Python contracts on either engine and loaded into the working
-DuckDB database as always (same messages, quarantine and row accounting). For Spark, every raw
-table is then written out as Parquet in WAREHOUSE/work/spark/raw/<table>/; dbt's on-run-start hook
+Feeds are checked by the same contracts on either engine (same messages, quarantine and row
+accounting). The payments feed is read and checked by Spark itself (core/spark_validation.py),
+which writes its loaded rows to WAREHOUSE/work/spark/raw/spend_transactions/; every other feed is
+loaded into the working DuckDB database as always, and every raw table of it is then written out
+as Parquet in WAREHOUSE/work/spark/raw/<table>/; dbt's on-run-start hook
 (macros/raw_tables.sql) registers those folders as Spark tables. Spark writes its marts as plain
 Parquet tables under WAREHOUSE/work/spark/tables/marts.db/<mart>/; the working database gets a
 view over each, so the publish step writes the same snapshot and manifest from them."""
@@ -20,6 +22,7 @@ import duckdb
 from orchestration.core.dbt_manifest import published_marts
 from orchestration.core.paths import WarehouseLayout
 from orchestration.core.publish import sql_identifier, sql_literal
+from schemas import FEEDS
 
 SPARK_EXTRA = 'pip install -e ".[spark]"'
 
@@ -51,22 +54,39 @@ def mart_folder(layout: WarehouseLayout, mart: str) -> Path:
     return layout.spark_dir / "tables" / "marts.db" / mart
 
 
+def quarantine_folder(raw_dir: Path, table: str) -> Path:
+    """Where Spark keeps the problem rows of a feed it validated (copied to raw.quarantine)."""
+    return raw_dir / f"{table}__quarantine"
+
+
+def validated_in_spark() -> list[str]:
+    """The feeds Spark validates itself (core/spark_validation.py): their loaded rows are
+    already in Spark's raw folder, and never in the working database."""
+    return [c.table for c in FEEDS if c.validated_in_engine]
+
+
 def export_raw_tables(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout) -> list[str]:
-    """Every table of the working database's raw schema as Parquet for Spark; returns the names."""
+    """Every table of the working database's raw schema as Parquet for Spark, beside the feeds
+    Spark validated and wrote there itself; returns the names of all of them."""
     folder = raw_folder(layout)
-    shutil.rmtree(folder, ignore_errors=True)
+    in_spark = [t for t in validated_in_spark() if (folder / t).is_dir()]
+    kept = set(in_spark) | {quarantine_folder(folder, t).name for t in in_spark}
+    for old in folder.iterdir() if folder.is_dir() else []:
+        if old.name not in kept:
+            shutil.rmtree(old, ignore_errors=True)
     names = [
         name
         for (name,) in con.execute(
             "select table_name from information_schema.tables "
             "where table_schema = 'raw' order by table_name"
         ).fetchall()
+        if name not in kept
     ]
     for name in names:
         (folder / name).mkdir(parents=True)
         target = (folder / name / "part-0.parquet").as_posix()
         con.execute(f"copy raw.{sql_identifier(name)} to {sql_literal(target)} (format parquet)")
-    return names
+    return sorted(names + in_spark)
 
 
 def attach_spark_marts(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout) -> list[str]:

@@ -2,6 +2,8 @@
 raw.<feed> in the working database. The contract check is blocking: a failed check stops the
 build before dbt runs, so nothing is published from a feed that broke its contract."""
 
+import functools
+import shutil
 from collections.abc import Iterator
 
 from dagster import (
@@ -15,7 +17,12 @@ from dagster import (
     asset,
 )
 
-from orchestration.core.engine_validation import EngineResult, configure, validate_in_engine
+from orchestration.core.engine_validation import (
+    EngineResult,
+    configure,
+    reads_workbooks,
+    validate_in_engine,
+)
 from orchestration.core.feed_files import FeedFile
 from orchestration.core.load_feeds import (
     deflators_for_warehouse,
@@ -28,6 +35,7 @@ from orchestration.core.load_feeds import (
     validate_feed,
     write_raw_table,
 )
+from orchestration.core.spark_engine import raw_folder
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 from schemas import FEEDS, REFERENCE_CONTRACTS
@@ -216,9 +224,33 @@ def engine_check_result(result: EngineResult, extra: list[Problem] = ()) -> Asse
     )
 
 
+def _validate_on_spark(con, contract: FeedContract, settings, validation_context) -> EngineResult:
+    """Spark reads and checks the files and keeps the loaded rows in its raw folder; the working
+    database gets only raw.quarantine and raw.feed_files (core/spark_validation.py)."""
+    from orchestration.core.spark_validation import (
+        spark_session,
+        validate_in_spark,
+        validation_folder,
+    )
+
+    con.execute(f"drop table if exists raw.{contract.table}")  # a DuckDB build's, not this one's
+    layout = settings.layout
+    scratch = validation_folder(raw_folder(layout))
+    start_spark = functools.cache(functools.partial(spark_session, scratch))
+    try:
+        return validate_in_spark(
+            start_spark, con, contract, settings.feeds, validation_context, raw_folder(layout)
+        )
+    finally:
+        if start_spark.cache_info().currsize:  # started: there were payments files
+            start_spark().stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def build_engine_feed_asset(contract: FeedContract):
-    """A feed validated and loaded inside DuckDB (core/engine_validation); only the payments
-    feed is built incrementally, from its new files."""
+    """A feed validated and loaded inside DuckDB (core/engine_validation), or on a Spark build,
+    a feed Spark reads itself (payments: CSV or Parquet), inside Spark (core/spark_validation).
+    Only the payments feed is built incrementally, from its new files."""
 
     @asset(
         name=contract.name,
@@ -235,7 +267,7 @@ def build_engine_feed_asset(contract: FeedContract):
                 description=f"Every row of {contract.folder}/ meets its contract",
             )
         ],
-        kinds={"duckdb"},
+        kinds={"duckdb", "spark"},
     )
     def feed(context: AssetExecutionContext, settings: WholeplaceSettings):
         with settings.connect() as con:
@@ -245,23 +277,30 @@ def build_engine_feed_asset(contract: FeedContract):
             for name in settings.new_payments_files
             if contract.name == PAYMENTS.name
         ]
+        # Spark builds are always full (core/incremental.py); a feed of workbooks is small and is
+        # read by the row-by-row reader on this machine.
+        on_spark = settings.engine == "spark" and not reads_workbooks(contract)
         with settings.connect() as con:
-            configure(con, settings.layout.work_dir / "spill")
-            result = validate_in_engine(
-                con,
-                contract,
-                settings.feeds,
-                validation_context,
-                files=new_files or None,
-                append=bool(new_files),
-            )
+            if on_spark:
+                result = _validate_on_spark(con, contract, settings, validation_context)
+            else:
+                configure(con, settings.layout.work_dir / "spill")
+                result = validate_in_engine(
+                    con,
+                    contract,
+                    settings.feeds,
+                    validation_context,
+                    files=new_files or None,
+                    append=bool(new_files),
+                )
         extra = missing_feed_problems(contract, result.files)
         rows_read = sum(f.rows_read for f in result.files)
+        where = "Spark" if on_spark else "DuckDB"
         say(
             context,
             f"{contract.name}: {len(result.files)} file(s), {rows_read:,} rows read, "
             f"{result.rows_loaded:,} loaded, {result.rows_quarantined:,} set aside "
-            f"(validated in DuckDB{', added to those loaded before' if new_files else ''})",
+            f"(validated in {where}{', added to those loaded before' if new_files else ''})",
         )
         for number, problem in enumerate(extra + result.problems):
             context.log.warning(str(problem))
