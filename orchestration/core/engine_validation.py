@@ -882,6 +882,15 @@ def _warnings_sql(contract: FeedContract) -> str:
     return " union all ".join(parts) + " order by source_file, first_row"
 
 
+def register_checked_against(con, contract: FeedContract, context: ValidationContext) -> None:
+    """Every table the contract's checks read, as temp tables: reference codes and areas,
+    deflator years, the codes and year spans of the feeds it depends on."""
+    _register_reference(con, contract, context)
+    _register_deflators(con, contract, context)
+    _register_feeds(con, contract, context)
+    _register_spans(con, contract, context)
+
+
 def _register_reference(con, contract: FeedContract, context: ValidationContext) -> None:
     for rule in contract.engine_rules:
         if isinstance(rule, KnownCode):
@@ -1127,10 +1136,7 @@ def validate_in_engine(
     if not incoming:
         _record(con, result, append)
         return result
-    _register_reference(con, contract, context)
-    _register_deflators(con, contract, context)
-    _register_feeds(con, contract, context)
-    _register_spans(con, contract, context)
+    register_checked_against(con, contract, context)
     # Appending, the new files are checked in a temporary table first, then added.
     target = "incoming" if append else table
     _load_checked(con, contract, incoming, target, temporary=append)
@@ -1209,6 +1215,11 @@ def _refuse_files_sorting_first(con, contract: FeedContract, files: list[FeedFil
         raise ValueError(f"{first_new} does not sort after {last}, already loaded")
 
 
+def of_file(source_file: str, file: str) -> bool:
+    """Whether rows of source_file were read from file (itself, or one of its sheets)."""
+    return source_file == file or source_file.startswith(file + " [")
+
+
 def _count(con, result: EngineResult, table: str) -> None:
     counts = {
         file: [read, loaded, set_aside]
@@ -1224,7 +1235,7 @@ def _count(con, result: EngineResult, table: str) -> None:
     }
     for report in result.files:
         for table, (read, loaded, set_aside) in counts.items():
-            if table == report.file or table.startswith(report.file + " ["):  # a sheet
+            if of_file(table, report.file):
                 report.rows_read += read
                 report.rows_loaded += loaded
                 report.rows_quarantined += set_aside

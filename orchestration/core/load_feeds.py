@@ -266,10 +266,20 @@ def deflators_for_warehouse(given: pd.DataFrame) -> tuple[pd.DataFrame, list[str
     return merged, filled
 
 
-def feed_context(con: duckdb.DuckDBPyConnection, feeds_dir: Path, needs: list[str]):
+def feed_context(
+    con: duckdb.DuckDBPyConnection,
+    feeds_dir: Path,
+    needs: list[str],
+    loaded_elsewhere: dict[str, str] | None = None,
+):
+    """The reference data and the loaded rows of the feeds `needs` names, from raw.<table>, or
+    from the relation loaded_elsewhere gives for a table (the Parquet a Spark build wrote)."""
     context, _ = reference_context(feeds_dir)
+    relations = loaded_elsewhere or {}
     for table in needs:
-        context.feeds[table] = con.execute(f"select * from raw.{table}").df()
+        context.feeds[table] = con.execute(
+            f"select * from {relations.get(table, f'raw.{table}')}"
+        ).df()
     return context
 
 

@@ -138,10 +138,11 @@ def method_parameters(con: duckdb.DuckDBPyConnection) -> dict:
     }
 
 
-def synthetic_inputs(con: duckdb.DuckDBPyConnection) -> bool:
+def synthetic_inputs(con: duckdb.DuckDBPyConnection, allocations: str = "raw.allocations") -> bool:
+    """allocations: the relation of the loaded allocations (on a Spark build, its Parquet)."""
     return bool(
         con.execute(
-            "select count(*) from raw.allocations where lower(data_provenance) like 'synthetic%'"
+            f"select count(*) from {allocations} where lower(data_provenance) like 'synthetic%'"
         ).fetchone()[0]
     )
 
@@ -152,8 +153,10 @@ def publish_snapshot(
     run_id: str,
     price_base_year: str,
     feeds_dir: Path,
+    loaded_elsewhere: dict[str, str] | None = None,
 ) -> Path:
-    """Write a complete snapshot beside the live one, then swap the symlink. Returns the folder."""
+    """Write a complete snapshot beside the live one, then swap the symlink. Returns the folder.
+    loaded_elsewhere: the relation of a feed's loaded rows when not raw.<table> (Spark's)."""
     now = dt.datetime.now(dt.UTC)
     layout.snapshots_dir.mkdir(parents=True, exist_ok=True)
     final = layout.snapshots_dir / f"{now:%Y%m%dT%H%M%S}-{run_id[:8]}"
@@ -167,7 +170,9 @@ def publish_snapshot(
         "code_version": code_version(),
         "price_base_year": price_base_year,
         "feeds_dir": str(feeds_dir),
-        "synthetic_inputs": synthetic_inputs(con),
+        "synthetic_inputs": synthetic_inputs(
+            con, (loaded_elsewhere or {}).get("allocations", "raw.allocations")
+        ),
         "inputs": input_accounting(con),
         "validation_report": export_validation_report(con, building),
         "marts": export_marts(con, building, marts),

@@ -2,10 +2,11 @@
 Spark's marts come back to the publish step as Parquet.
 
 Feeds are checked by the same contracts on either engine (same messages, quarantine and row
-accounting). The payments feed is read and checked by Spark itself (core/spark_validation.py),
-which writes its loaded rows to WAREHOUSE/work/spark/raw/spend_transactions/; every other feed is
-loaded into the working DuckDB database as always, and every raw table of it is then written out
-as Parquet in WAREHOUSE/work/spark/raw/<table>/; dbt's on-run-start hook
+accounting). Every feed with a contract's generated SQL (validated_in_engine: the payments, and
+the allocations, outturn and settlements files) is checked inside Spark
+(core/spark_validation.py), which writes its loaded rows to WAREHOUSE/work/spark/raw/<table>/;
+every other feed is loaded into the working DuckDB database as always, and every raw table of
+it is then written out as Parquet in WAREHOUSE/work/spark/raw/<table>/; dbt's on-run-start hook
 (macros/raw_tables.sql) registers those folders as Spark tables. Spark writes its marts as plain
 Parquet tables under WAREHOUSE/work/spark/tables/marts.db/<mart>/; the working database gets a
 view over each, so the publish step writes the same snapshot and manifest from them."""
@@ -63,6 +64,16 @@ def validated_in_spark() -> list[str]:
     """The feeds Spark validates itself (core/spark_validation.py): their loaded rows are
     already in Spark's raw folder, and never in the working database."""
     return [c.table for c in FEEDS if c.validated_in_engine]
+
+
+def loaded_in_spark(layout: WarehouseLayout) -> dict[str, str]:
+    """For each feed Spark validates, the DuckDB relation of the rows it loaded (for the
+    checks of the feeds that depend on it)."""
+    folder = raw_folder(layout)
+    return {
+        table: f"read_parquet({sql_literal((folder / table / '*.parquet').as_posix())})"
+        for table in validated_in_spark()
+    }
 
 
 def export_raw_tables(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout) -> list[str]:

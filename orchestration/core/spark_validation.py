@@ -20,6 +20,9 @@ What sqlglot (30.x, read duckdb, write spark) gets wrong, mended in `_for_spark`
 - cast stays cast, and Spark 4 runs in ANSI mode, where a failed cast raises: every cast
   becomes try_cast (the same value wherever DuckDB's cast would not have failed). sqlglot
   writes a try_cast as CAST for Spark unless it is marked safe, as DuckDB's own try_cast is.
+- len of a list (DuckDB's len counts a list's items as well as a text's characters) becomes
+  Spark's length, which takes only text: it becomes size.
+- isfinite is passed through, and Spark has none: it becomes not isnan and abs <> infinity.
 - hash is passed through; Spark's is 32 bits, so xxhash64 (only used to find candidate repeats;
   the keys themselves are compared after).
 """
@@ -37,22 +40,46 @@ import sqlglot
 from sqlglot import exp
 
 from orchestration.core import engine_validation as ev
-from orchestration.core.feed_files import FeedFile
+from orchestration.core.feed_files import FeedFile, files_in
 from orchestration.core.load_feeds import SQL_TYPES, with_settings
 from orchestration.core.spark_engine import quarantine_folder
 from schemas.common import FeedContract, ValidationContext
-from schemas.engine_rules import KnownCode
 
 SPACES_AT_ENDS = r"^\p{Zs}+|\p{Zs}+$"
 
 
+INFINITY = exp.cast(exp.Literal.string("Infinity"), "double")
+LISTS = (exp.Array, exp.ArrayFilter, exp.Transform, exp.GenerateSeries)
+
+
+def _is_list(node: exp.Expression) -> bool:
+    """Whether the expression is a list (the deflator years a row needs), as far as the
+    generated SQL builds them: a list literal, filtered or transformed, or a case of lists."""
+    if isinstance(node, exp.Paren):
+        return _is_list(node.this)
+    if isinstance(node, exp.Case):
+        return any(_is_list(branch.args["true"]) for branch in node.args["ifs"])
+    return isinstance(node, LISTS)
+
+
 def _for_spark(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Length) and _is_list(node.this):
+        return exp.ArraySize(this=node.this)
     if isinstance(node, exp.RegexpFullMatch):
         pattern = node.expression
         if not (isinstance(pattern, exp.Literal) and pattern.is_string):
             raise ValueError(f"regexp_full_match needs a literal pattern: {node.sql('duckdb')}")
         anchored = exp.Literal.string("^(?:" + pattern.this + r")\z")
         return exp.RegexpLike(this=node.this, expression=anchored)
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "isfinite":
+        (number,) = node.expressions
+        return exp.paren(
+            exp.and_(
+                exp.not_(exp.Anonymous(this="isnan", expressions=[number.copy()])),
+                exp.NEQ(this=exp.Abs(this=number.copy()), expression=INFINITY.copy()),
+            ),
+            copy=False,
+        )
     if isinstance(node, exp.Anonymous) and node.name.lower() in ("strlen", "hash"):
         name = {"strlen": "octet_length", "hash": "xxhash64"}[node.name.lower()]
         return exp.Anonymous(this=name, expressions=node.expressions)
@@ -187,18 +214,37 @@ def _rows_in(spark, feed_file: FeedFile) -> int:
 
 
 def _reference_tables(spark, contract: FeedContract, context: ValidationContext) -> bool:
-    """The contract's reference tables, built by engine_validation in DuckDB exactly as for
-    DuckDB's own path, handed to Spark as views; returns totals_row_impossible."""
+    """Every table the contract's checks read (reference codes and areas, deflator years, the
+    codes and year spans of the feeds it depends on), built by engine_validation in DuckDB
+    exactly as for DuckDB's own path and handed to Spark as views; returns
+    totals_row_impossible."""
     con = duckdb.connect()
-    ev._register_reference(con, contract, context)
-    for rule in contract.engine_rules:
-        table = f"ref_{rule.reference_table}" if isinstance(rule, KnownCode) else "ref_areas"
-        # through Arrow, so dates stay dates (a pandas frame from DuckDB holds timestamps)
-        rows = con.sql(f"select * from {table}").arrow().read_all().to_pandas()
+    ev.register_checked_against(con, contract, context)
+    tables = con.execute(
+        "select table_name from duckdb_tables() where temporary order by table_name"
+    ).fetchall()
+    for (table,) in tables:
+        # through Arrow, so dates stay dates and an empty table keeps its column types
+        rows = con.sql(f"select * from {ev.quoted(table)}").arrow().read_all()
         spark.createDataFrame(rows).createOrReplaceTempView(table)
     impossible = ev.totals_row_impossible(con, contract)
     con.close()
     return impossible
+
+
+class SparkTables:
+    """DuckDB's register(name, frame) for engine_validation's reader of workbook feeds: each
+    text frame becomes a Spark view, every column a string. Spark is started at the first."""
+
+    def __init__(self, start_spark: Callable):
+        self.start_spark = start_spark
+
+    def register(self, name: str, frame) -> None:
+        from pyspark.sql.types import StringType, StructField, StructType
+
+        schema = StructType([StructField(c, StringType()) for c in frame.columns])
+        rows = frame.astype(object).where(frame.notna(), None).values.tolist()
+        self.start_spark().createDataFrame(rows, schema).createOrReplaceTempView(name)
 
 
 # --- the whole file set ---------------------------------------------------------------------------
@@ -265,10 +311,56 @@ def validate_in_spark(
     """Validate every file of the feed in Spark: raw_dir/<table>/ gets the good rows,
     raw_dir/<table>__quarantine/ every row problem; `con` (the working DuckDB database) gets
     raw.quarantine and raw.feed_files as validate_in_engine writes them. Spark is started
-    (start_spark()) only when there are files to read."""
+    (start_spark()) only when there are rows to check. A feed of workbooks is read on this
+    machine by the row-by-row path's reader (engine_validation._read_tables), its text handed
+    to Spark; Spark reads a payments file itself."""
     contract = with_settings(contract, feeds_dir)
     result = ev.EngineResult(contract)
-    files = ev.feed_files(feeds_dir, contract) if files is None else files
+    ev.ensure_bookkeeping_tables(con)
+    loaded_dir = raw_dir / contract.table
+    quarantine_dir = quarantine_folder(raw_dir, contract.table)
+    scratch = validation_folder(raw_dir) / contract.table
+    folders = (loaded_dir, quarantine_dir, scratch)
+    if ev.reads_workbooks(contract):
+        checked = _checked_workbooks(
+            start_spark, contract, feeds_dir, context, files, folders, result
+        )
+    else:
+        checked = _checked_files(
+            start_spark, con, contract, feeds_dir, context, files, folders, result
+        )
+    if not checked:
+        _write_empty(con, loaded_dir, _typed_columns(contract))
+        _write_empty(con, quarantine_dir, QUARANTINE_COLUMNS)
+        _copy_back(con, result, quarantine_dir)
+        return result
+    engine = SparkSQL(start_spark())
+    counted_before = {report.file: report.rows_read for report in result.files}
+    ev._count(engine, result, "loaded")
+    _count_rows_read(engine, result, counted_before)
+    result.problems += ev._warnings(engine, contract)
+    result.problems += ev._first_row_problems(engine)
+    _copy_back(con, result, quarantine_dir)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return result
+
+
+def _checked_workbooks(start_spark, contract, feeds_dir, context, files, folders, result) -> bool:
+    """Read the files on this machine, check their rows in Spark; whether any row was."""
+    if files is None:
+        files = files_in(feeds_dir, contract.folder, contract.file_name)
+    incoming = ev._read_tables(SparkTables(start_spark), contract, feeds_dir, files, result)
+    if not incoming:
+        return False
+    totals_impossible = _reference_tables(start_spark(), contract, context)
+    _check(start_spark(), contract, incoming, totals_impossible, *folders)
+    return True
+
+
+def _checked_files(start_spark, con, contract, feeds_dir, context, files, folders, result) -> bool:
+    """Spark reads the files and checks their rows; whether any file could be read."""
+    if files is None:
+        files = ev.feed_files(feeds_dir, contract)
     spark = start_spark() if files else None
     usable = ev._usable_files(
         con,
@@ -279,27 +371,20 @@ def validate_in_spark(
         headers_of=partial(_headers, spark),
         rows_in=partial(_rows_in, spark),
     )
-    ev.ensure_bookkeeping_tables(con)
-    loaded_dir = raw_dir / contract.table
-    quarantine_dir = quarantine_folder(raw_dir, contract.table)
-    scratch = validation_folder(raw_dir) / contract.table
-    if usable:
-        totals_impossible = _reference_tables(spark, contract, context)
-        folders = (loaded_dir, quarantine_dir, scratch)
-        usable = _checked_or_refused(spark, contract, usable, totals_impossible, folders, result)
     if not usable:
-        _write_empty(con, loaded_dir, _typed_columns(contract))
-        _write_empty(con, quarantine_dir, QUARANTINE_COLUMNS)
-        _copy_back(con, result, quarantine_dir)
-        return result
-    engine = SparkSQL(spark)
-    ev._count(engine, result, "loaded")
-    _count_rows_read(engine, result)
-    result.problems += ev._warnings(engine, contract)
-    result.problems += ev._first_row_problems(engine)
-    _copy_back(con, result, quarantine_dir)
-    shutil.rmtree(scratch, ignore_errors=True)
-    return result
+        return False
+    totals_impossible = _reference_tables(spark, contract, context)
+    return bool(_checked_or_refused(spark, contract, usable, totals_impossible, folders, result))
+
+
+def _file_rows(spark, contract, usable) -> list[str]:
+    """Each file Spark reads as a view; the SQL of its rows in the contract's column names."""
+    incoming = []
+    for number, (feed_file, renames) in enumerate(usable):
+        view = f"feed_file_{number}"
+        _read(spark, feed_file).createOrReplaceTempView(view)
+        incoming.append(ev.file_rows_sql(contract, feed_file, renames, numbered_rows=view))
+    return incoming
 
 
 def _checked_or_refused(spark, contract, usable, totals_impossible, folders, result) -> list:
@@ -307,7 +392,7 @@ def _checked_or_refused(spark, contract, usable, totals_impossible, folders, res
     that file is refused in words, as DuckDB refuses a file it cannot read, and the others are
     checked again. Returns the files checked."""
     try:
-        _check(spark, contract, usable, totals_impossible, *folders)
+        _check(spark, contract, _file_rows(spark, contract, usable), totals_impossible, *folders)
         return usable
     except _spark_errors():
         refused = _refuse_unparsable(spark, contract, usable, result)
@@ -315,7 +400,8 @@ def _checked_or_refused(spark, contract, usable, totals_impossible, folders, res
             raise
     readable = [(f, r) for f, r in usable if f.display_name not in refused]
     if readable:
-        _check(spark, contract, readable, totals_impossible, *folders)
+        incoming = _file_rows(spark, contract, readable)
+        _check(spark, contract, incoming, totals_impossible, *folders)
     return readable
 
 
@@ -335,15 +421,11 @@ def _refuse_unparsable(spark, contract, usable, result) -> set[str]:
     return refused
 
 
-def _check(spark, contract, usable, totals_impossible, loaded_dir, quarantine_dir, scratch):
-    """The contract's generated SQL over the files, in Spark: the loaded rows and the problem
-    rows written as Parquet, and the views `loaded`, `staged`, `checked`, `row_problems`,
-    `set_aside` left for the counts."""
-    incoming = []
-    for number, (feed_file, renames) in enumerate(usable):
-        view = f"feed_file_{number}"
-        _read(spark, feed_file).createOrReplaceTempView(view)
-        incoming.append(ev.file_rows_sql(contract, feed_file, renames, numbered_rows=view))
+def _check(spark, contract, incoming, totals_impossible, loaded_dir, quarantine_dir, scratch):
+    """The contract's generated SQL over the rows (`incoming`: the SQL of each file's or
+    table's rows, as text), in Spark: the loaded rows and the problem rows written as Parquet,
+    and the views `loaded`, `staged`, `checked`, `row_problems`, `set_aside` left for the
+    counts."""
     staged = ev.staged_sql(contract, " union all ".join(incoming), totals_impossible)
     _materialise(spark, staged, scratch / "staged", "staged")
     slow = ", ".join(
@@ -383,13 +465,15 @@ def _loaded_sql(contract: FeedContract) -> str:
     )
 
 
-def _count_rows_read(engine: SparkSQL, result: ev.EngineResult) -> None:
+def _count_rows_read(engine: SparkSQL, result: ev.EngineResult, counted_before: dict) -> None:
     """Rows read, counted from what Spark read (not as loaded + set aside), so the accounting
-    rows read = loaded + set aside is a check: a row lost between them shows."""
-    read = dict(engine.execute("select source_file, count(*) from staged group by all").fetchall())
+    rows read = loaded + set aside is a check: a row lost between them shows. counted_before:
+    each file's rows counted before Spark checked any (those of a sheet refused whole)."""
+    read = engine.execute("select source_file, count(*) from staged group by all").fetchall()
     for report in result.files:
-        if report.file in read:
-            report.rows_read = int(read[report.file])
+        staged = [int(n) for source, n in read if ev.of_file(source, report.file)]
+        if staged:
+            report.rows_read = counted_before[report.file] + sum(staged)
 
 
 def _copy_back(con, result: ev.EngineResult, quarantine_dir: Path) -> None:

@@ -20,7 +20,6 @@ from dagster import (
 from orchestration.core.engine_validation import (
     EngineResult,
     configure,
-    reads_workbooks,
     validate_in_engine,
 )
 from orchestration.core.feed_files import FeedFile
@@ -35,7 +34,7 @@ from orchestration.core.load_feeds import (
     validate_feed,
     write_raw_table,
 )
-from orchestration.core.spark_engine import raw_folder
+from orchestration.core.spark_engine import loaded_in_spark, raw_folder
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 from schemas import FEEDS, REFERENCE_CONTRACTS
@@ -46,6 +45,11 @@ from schemas.validate import FeedResult
 GROUP = "feeds"
 MAX_PROBLEMS_IN_METADATA = 200
 MAX_PROBLEMS_PRINTED = 20
+
+
+def _elsewhere(settings: WholeplaceSettings) -> dict[str, str]:
+    """On a Spark build, where the feeds Spark validated keep their loaded rows."""
+    return loaded_in_spark(settings.layout) if settings.engine == "spark" else {}
 
 
 def feed_asset_key(name: str) -> AssetKey:
@@ -136,7 +140,7 @@ def build_feed_asset(contract: FeedContract):
     )
     def feed(context: AssetExecutionContext, settings: WholeplaceSettings):
         with settings.connect() as con:
-            validation_context = feed_context(con, settings.feeds, upstream)
+            validation_context = feed_context(con, settings.feeds, upstream, _elsewhere(settings))
         result = validate_feed(contract, settings.feeds, validation_context)
         extra = missing_feed_problems(contract, result.files)
         yield from _materialize(context, settings, result, extra)
@@ -242,14 +246,15 @@ def _validate_on_spark(con, contract: FeedContract, settings, validation_context
             start_spark, con, contract, settings.feeds, validation_context, raw_folder(layout)
         )
     finally:
-        if start_spark.cache_info().currsize:  # started: there were payments files
+        if start_spark.cache_info().currsize:  # started: there were rows to check
             start_spark().stop()
         shutil.rmtree(scratch, ignore_errors=True)
 
 
 def build_engine_feed_asset(contract: FeedContract):
     """A feed validated and loaded inside DuckDB (core/engine_validation), or on a Spark build,
-    a feed Spark reads itself (payments: CSV or Parquet), inside Spark (core/spark_validation).
+    inside Spark (core/spark_validation: Spark reads a payments file itself; a workbook feed's
+    files are read here by the row-by-row reader and their text checked in Spark).
     Only the payments feed is built incrementally, from its new files."""
 
     @asset(
@@ -271,15 +276,16 @@ def build_engine_feed_asset(contract: FeedContract):
     )
     def feed(context: AssetExecutionContext, settings: WholeplaceSettings):
         with settings.connect() as con:
-            validation_context = feed_context(con, settings.feeds, contract.depends_on)
+            validation_context = feed_context(
+                con, settings.feeds, contract.depends_on, _elsewhere(settings)
+            )
         new_files = [
             FeedFile(settings.feeds / contract.folder / name, f"{contract.folder}/{name}")
             for name in settings.new_payments_files
             if contract.name == PAYMENTS.name
         ]
-        # Spark builds are always full (core/incremental.py); a feed of workbooks is small and is
-        # read by the row-by-row reader on this machine.
-        on_spark = settings.engine == "spark" and not reads_workbooks(contract)
+        # Spark builds are always full (core/incremental.py)
+        on_spark = settings.engine == "spark"
         with settings.connect() as con:
             if on_spark:
                 result = _validate_on_spark(con, contract, settings, validation_context)

@@ -13,7 +13,7 @@ from dagster_dbt import get_asset_key_for_model
 from orchestration.core.dbt_manifest import published_marts
 from orchestration.core.errors import PublishBlocked
 from orchestration.core.publish import publish_snapshot
-from orchestration.core.spark_engine import attach_spark_marts
+from orchestration.core.spark_engine import attach_spark_marts, loaded_in_spark
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 from orchestration.defs.warehouse import warehouse_models
@@ -35,7 +35,12 @@ def published_snapshot(context: AssetExecutionContext, settings: WholeplaceSetti
             _refuse_failing_checks(con)
         try:
             folder = publish_snapshot(
-                con, settings.layout, context.run.run_id, settings.price_base_year, settings.feeds
+                con,
+                settings.layout,
+                context.run.run_id,
+                settings.price_base_year,
+                settings.feeds,
+                loaded_in_spark(settings.layout) if settings.engine == "spark" else {},
             )
         except PublishBlocked as blocked:  # the audit found marts that contradict each other
             raise Failure(description=str(blocked)) from None
