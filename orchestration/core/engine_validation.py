@@ -872,14 +872,22 @@ WARNING_KINDS = ("spaces_", "note_", "rounded_")  # the columns of checked_sql t
 
 
 def _warnings_sql(contract: FeedContract) -> str:
+    """One warning per file, column and kind of tolerance, in a fixed order (file, first row,
+    the contract's column order, the kind): every engine words and lists them alike."""
     parts = [
         f"select source_file, {sql_text(s.name)} as column_name, {quoted(kind + s.name)} as note, "
-        "count(*) as n, min(source_row) as first_row from checked "
-        f"where {quoted(kind + s.name)} is not null and not is_totals_row group by all"
-        for s in contract.fields
-        for kind in WARNING_KINDS
+        f"count(*) as n, min(source_row) as first_row, {column} as column_order, "
+        f"{order} as kind_order from checked "
+        f"where {quoted(kind + s.name)} is not null and not is_totals_row "
+        "group by all"
+        for column, s in enumerate(contract.fields)
+        for order, kind in enumerate(WARNING_KINDS)
     ]
-    return " union all ".join(parts) + " order by source_file, first_row"
+    return (
+        "select source_file, column_name, note, n, first_row from ("
+        + " union all ".join(parts)
+        + ") order by source_file, first_row, column_order, kind_order"
+    )
 
 
 def register_checked_against(con, contract: FeedContract, context: ValidationContext) -> None:
