@@ -5,6 +5,7 @@ to the penny and sets aside the same rows with the same words as DuckDB's engine
 from __future__ import annotations
 
 import dataclasses
+import sys
 from pathlib import Path
 
 import duckdb
@@ -271,6 +272,7 @@ GENERATED_ROWS = 20_000
 def generated_feeds(tmp_path_factory) -> Path:
     """Generated payments (benchmarks/generate_transactions.py: spreadsheet money, refunds and
     its bad rows), one CSV and one Parquet file of different payments."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, run alone too
     from benchmarks.generate_transactions import generate
 
     feeds = tmp_path_factory.mktemp("generated") / "feeds"
