@@ -281,8 +281,65 @@ def test_a_settlement_year_without_a_deflator_is_named_alike_on_both_paths(
     assert deflator == [str(p) for p in in_engine.problems if p.rule == "deflator_year"]
     if missing:
         assert deflator and deflator[0].startswith(
-            f"settlements/settlements.csv row 1, column first_year, last_year: {missing} has no"
+            f"settlements/settlements.csv row 2, column first_year, last_year: {missing} has no"
         )
     else:
         assert deflator == []
     assert sorted(map(str, in_engine.problems)) == sorted(map(str, row_by_row.problems))
+
+
+def _excel_row_of(path: Path, value: str) -> int:
+    """The row Excel shows for the cell holding `value`: openpyxl's own row number for a
+    workbook; for a CSV without quoted line breaks, Excel shows line N as row N."""
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(path).active
+        (row,) = [c.row for line in sheet.iter_rows() for c in line if str(c.value) == value]
+        return row
+    (row,) = [n for n, line in enumerate(path.read_text().splitlines(), 1) if value in line]
+    return row
+
+
+def _allocations_with_a_bad_amount(path: Path) -> None:
+    lines = [
+        "financial_year,department,funding_line,funding_line_name,area_code,budget_type,amount_gbp",
+        "2025-26,DfE,DFE-AEB,Adult Education Budget,E47000001,resource,100",
+        ",,,,,,",  # a blank line is not loaded but keeps its row number
+        "2025-26,DfE,DFE-AEB,Adult Education Budget,E08000001,resource,-5",
+    ]
+    rows = [line.split(",") for line in lines]
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        for values in rows:
+            workbook.active.append(values)
+        workbook.save(path)
+    else:
+        path.write_text("\n".join(",".join(values) for values in rows) + "\n")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("path_taken", ["row by row", "in the engine"])
+def test_a_problem_names_the_row_excel_shows(tmp_path, suffix, path_taken):
+    """A finance officer who opens the file and goes to the row named lands on the bad value:
+    rows are numbered as Excel numbers them (the header is row 1)."""
+    import duckdb
+
+    from orchestration.core.engine_validation import validate_in_engine
+
+    feeds = tmp_path / "feeds"
+    (feeds / "allocations").mkdir(parents=True)
+    path = feeds / "allocations" / f"dept{suffix}"
+    _allocations_with_a_bad_amount(path)
+    contract = contract_named("allocations")
+    context = cross_feed_context(feeds)
+    if path_taken == "row by row":
+        result = validate_feed(contract, feeds, context)
+    else:
+        with duckdb.connect() as con:
+            result = validate_in_engine(con, contract, feeds, context)
+    (problem,) = [p for p in result.problems if p.column == "amount_gbp"]
+    assert problem.row == _excel_row_of(path, "-5") == 4
+    assert f"allocations/dept{suffix} row 4, column amount_gbp" in str(problem)

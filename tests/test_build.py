@@ -167,7 +167,7 @@ def test_demo_interventions_name_pooled_lines(published):
 def _break_row(feeds, file, row_number, column, value):
     path = feeds / file
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[row_number - 1, column] = value
+    frame.loc[row_number - 2, column] = value  # as Excel numbers it: the header is row 1
     frame.to_csv(path, index=False)
 
 

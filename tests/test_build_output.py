@@ -22,7 +22,7 @@ DAGSTER_NOISE = ("Traceback", "DagsterAssetCheckFailedError", "Stack Trace", " -
 def _break_allocation(feeds: Path) -> None:
     path = feeds / "allocations" / "dfe.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[13, "amount_gbp"] = "-250.00"
+    frame.loc[12, "amount_gbp"] = "-250.00"  # row 14 in Excel: the header is row 1
     frame.to_csv(path, index=False)
 
 

@@ -19,9 +19,9 @@ def test_validate_prints_every_problem_and_exits_1(tmp_path, capsys):
     )
     assert main(["validate", "allocations", str(bad)]) == 1
     out = capsys.readouterr().out
-    assert "allocations.csv row 1, column amount_gbp" in out
-    assert "allocations.csv row 2, column financial_year" in out
-    assert "allocations.csv row 2, column budget_type" in out
+    assert "allocations.csv row 2, column amount_gbp" in out
+    assert "allocations.csv row 3, column financial_year" in out
+    assert "allocations.csv row 3, column budget_type" in out
     assert "3 problem(s)" in out
 
 

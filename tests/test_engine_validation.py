@@ -77,8 +77,8 @@ def test_good_rows_load_typed_and_tolerated_forms_are_read_as_meant(feeds):
         (dt.date(2024, 5, 3), "E08000003", "asc", None, "-120.00"),
     ]
     warnings = [str(p) for p in result.problems if p.rule == "tolerated"]
-    assert any("£ signs, thousands separators, first on row 2" in w for w in warnings), warnings
-    assert any("negatives in brackets, first on row 3" in w for w in warnings), warnings
+    assert any("£ signs, thousands separators, first on row 3" in w for w in warnings), warnings
+    assert any("negatives in brackets, first on row 4" in w for w in warnings), warnings
     assert any("codes in lower or mixed case" in w and "area_code" in w for w in warnings)
     assert any("leading or trailing spaces" in w for w in warnings), warnings
     assert [(f.rows_read, f.rows_loaded, f.rows_quarantined) for f in result.files] == [(3, 3, 0)]
@@ -103,21 +103,21 @@ def test_each_bad_value_is_quarantined_with_file_row_column_value_and_rule(feeds
     result, loaded, quarantine = run(feeds)
     found = {(q[1], q[2], q[3], q[4]) for q in quarantine if q[6] == "quarantine"}
     assert found == {
-        (1, "amount_gbp", "TBC", "money"),
-        (2, "payment_date", "31/02/2024", "date"),
-        (3, "supplier_name", "", "required"),
-        (4, "service_area", "space", "is not a known " + CONTRACT.engine_rules[0].what),
-        (5, "area_code", "E06999999", "known_area"),
-        (6, "area_code", "W06000001", "english_authority"),
-        (7, "area_code", "E07000026", "area_existed_in_year"),
-        (8, "amount_gbp", "(-5)", "money"),
+        (2, "amount_gbp", "TBC", "money"),
+        (3, "payment_date", "31/02/2024", "date"),
+        (4, "supplier_name", "", "required"),
+        (5, "service_area", "space", "is not a known " + CONTRACT.engine_rules[0].what),
+        (6, "area_code", "E06999999", "known_area"),
+        (7, "area_code", "W06000001", "english_authority"),
+        (8, "area_code", "E07000026", "area_existed_in_year"),
+        (9, "amount_gbp", "(-5)", "money"),
     }
     assert (
-        "row 7, area_code: E07000026 (Allerdale) no longer existed in 2024-25: its last day "
+        "row 8, area_code: E07000026 (Allerdale) no longer existed in 2024-25: its last day "
         "was 2023-03-31; its successor is E06000063 (Cumberland)"
     ) in messages(quarantine, "area_existed_in_year")
-    assert "row 1, amount_gbp: 'TBC' is not an amount in pounds" in messages(quarantine, "money")[0]
-    assert [row[1] for row in loaded] == [9]
+    assert "row 2, amount_gbp: 'TBC' is not an amount in pounds" in messages(quarantine, "money")[0]
+    assert [row[1] for row in loaded] == [10]
     assert [(f.rows_read, f.rows_loaded, f.rows_quarantined) for f in result.files] == [(9, 1, 8)]
     assert not result.blocked
 
@@ -133,9 +133,9 @@ def test_the_financial_year_of_a_payment_runs_april_to_march(feeds):
         "2025-04-01,E08000038,asc,,Acme,Care,1.00,T3",
     )
     _, loaded, quarantine = run(feeds)
-    assert [row[1] for row in loaded] == [1, 3]
+    assert [row[1] for row in loaded] == [2, 4]
     assert messages(quarantine, "area_existed_in_year") == [
-        "row 2, area_code: E08000016 (Barnsley) no longer existed in 2025-26: its last day was "
+        "row 3, area_code: E08000016 (Barnsley) no longer existed in 2025-26: its last day was "
         "2025-03-31; its successor is E08000038 (Barnsley)"
     ]
 
@@ -152,16 +152,16 @@ def test_repeats_exact_ones_set_aside_conflicting_ones_rejected_across_files(fee
     write(feeds, "b.csv", HEADER, "2024-05-01,E08000003,asc,,Acme,Care,25.00,T2")
     result, loaded, quarantine = run(feeds)
     assert [(row[0], row[1]) for row in loaded] == [
-        ("spend_transactions/a.csv", 1),
-        ("spend_transactions/a.csv", 3),
+        ("spend_transactions/a.csv", 2),
+        ("spend_transactions/a.csv", 4),
     ]
     assert messages(quarantine, "duplicate_submission") == [
-        "row 2, area_code, transaction_id: repeats spend_transactions/a.csv row 1 exactly "
+        "row 3, area_code, transaction_id: repeats spend_transactions/a.csv row 2 exactly "
         "(area_code=E08000003, transaction_id=T1); the repeat was set aside, not counted twice"
     ]
     assert messages(quarantine, "unique_key") == [
-        "row 1, area_code, transaction_id: gives different values from spend_transactions/a.csv "
-        "row 3 for the same area_code=E08000003, transaction_id=T2 (amount_gbp 20.00 there, "
+        "row 2, area_code, transaction_id: gives different values from spend_transactions/a.csv "
+        "row 4 for the same area_code=E08000003, transaction_id=T2 (amount_gbp 20.00 there, "
         "25.00 here); each combination may appear only once: say which is right"
     ]
     accounting = {f.file: (f.rows_read, f.rows_loaded, f.rows_quarantined) for f in result.files}
@@ -180,9 +180,9 @@ def test_a_totals_row_is_dropped_with_a_warning(feeds):
         ",,,,Total,,10.00,",
     )
     result, loaded, quarantine = run(feeds)
-    assert [row[1] for row in loaded] == [1]
+    assert [row[1] for row in loaded] == [2]
     assert messages(quarantine, "totals_row") == [
-        "row 2, None: looks like a totals row; it was dropped, never summed"
+        "row 3, None: looks like a totals row; it was dropped, never summed"
     ]
     assert [(f.rows_read, f.rows_loaded, f.rows_quarantined) for f in result.files] == [(2, 1, 1)]
 
@@ -334,11 +334,11 @@ def test_a_nul_byte_sets_its_row_aside_naming_the_value(feeds):
     result, loaded, quarantine = run(feeds)
     found = [(q[1], q[2], q[3], q[4]) for q in quarantine if q[6] == "quarantine"]
     assert found == [
-        (1, "supplier_name", "Acme<NUL> Care", "nul_byte"),
-        (3, "amount_gbp", "1<NUL>0.00", "nul_byte"),
+        (2, "supplier_name", "Acme<NUL> Care", "nul_byte"),
+        (4, "amount_gbp", "1<NUL>0.00", "nul_byte"),
     ]
     assert messages(quarantine, "nul_byte")[0].startswith(
-        "row 1, supplier_name: 'Acme<NUL> Care' holds a NUL byte (character code 0)"
+        "row 2, supplier_name: 'Acme<NUL> Care' holds a NUL byte (character code 0)"
     )
-    assert [row[1] for row in loaded] == [2]
+    assert [row[1] for row in loaded] == [3]
     assert [(f.rows_read, f.rows_loaded, f.rows_quarantined) for f in result.files] == [(3, 1, 2)]

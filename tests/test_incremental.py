@@ -244,7 +244,7 @@ def test_appending_a_month_gives_what_validating_every_file_gives(tmp_path):
     write(
         feeds / "spend_transactions" / "b.csv",
         HEADER,
-        PAYMENT,  # repeats a.csv row 1 exactly: set aside as a duplicated submission
+        PAYMENT,  # repeats a.csv row 2 exactly: set aside as a duplicated submission
         "2024-05-01,E08000003,asc,,Acme,Care,25.00,T2",  # the same key, another amount
         "2024-05-02,E08000003,asc,,Acme,Care,30.00,T3",  # T3's first row was bad: loaded
         "2024-05-02,E08000003,asc,,Acme,Care,40.00,T4",
@@ -264,10 +264,10 @@ def test_appending_a_month_gives_what_validating_every_file_gives(tmp_path):
         "order by all"
     ).fetchall()
     assert rules == [
-        ("spend_transactions/a.csv", 3, "money"),
-        ("spend_transactions/b.csv", 1, "duplicate_submission"),
-        ("spend_transactions/b.csv", 2, "unique_key"),
-        ("spend_transactions/b.csv", 5, "duplicate_submission"),
+        ("spend_transactions/a.csv", 4, "money"),
+        ("spend_transactions/b.csv", 2, "duplicate_submission"),
+        ("spend_transactions/b.csv", 3, "unique_key"),
+        ("spend_transactions/b.csv", 6, "duplicate_submission"),
     ]
     (read, loaded, aside) = appended.execute(
         "select sum(rows_read), sum(rows_loaded), sum(rows_quarantined) from raw.feed_files"
@@ -316,7 +316,8 @@ def loaded_rows(feeds: Path, warehouse: Path, count: int) -> list[tuple[int, lis
     """(row number, values) of `count` payments of payments.csv the build loaded."""
     rows = csv_rows(feeds / "spend_transactions" / "payments.csv")
     loaded = _raw(warehouse, "select source_row from raw.spend_transactions order by source_row")
-    return [(row, rows[row]) for (row,) in loaded[10 : 10 + count]]  # rows[0] is the header
+    # rows[0] is the header, Excel row 1
+    return [(row, rows[row - 1]) for (row,) in loaded[10 : 10 + count]]
 
 
 @pytest.fixture(scope="module")
@@ -400,9 +401,10 @@ def test_the_new_months_repeats_of_old_payments_are_set_aside(builds):
     quarantined = _raw(incremental_warehouse, sql)
     assert quarantined == _raw(full_warehouse, sql)
     new_month = [q for q in quarantined if q[0] == f"spend_transactions/{MONTH}"]
-    assert [q[1:3] for q in new_month if q[1] in (401, 402)] == [
-        (401, "duplicate_submission"),
-        (402, "unique_key"),
+    # the two rows written after the month's 400 (the header is row 1)
+    assert [q[1:3] for q in new_month if q[1] in (402, 403)] == [
+        (402, "duplicate_submission"),
+        (403, "unique_key"),
     ]
     assert f"repeats spend_transactions/payments.csv row {exact_row} exactly" in new_month[-2][3]
     assert (
@@ -439,7 +441,7 @@ def test_a_full_build_over_the_last_one_sums_a_changed_file_afresh(builds, tmp_p
     rows = csv_rows(payments)
     (row, _), *_ = loaded_rows(feeds, warehouse, 1)
     amount = rows[0].index("amount_gbp")
-    rows[row][amount] = str(round(float(rows[row][amount]) + 1_000_000, 2))
+    rows[row - 1][amount] = str(round(float(rows[row - 1][amount]) + 1_000_000, 2))
     with open(payments, "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
 

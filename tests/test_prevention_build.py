@@ -146,7 +146,7 @@ def test_every_saving_traces_to_its_benefit_row(published):
         rows = list(csv.DictReader(f))
     for saving in savings.sample(50, random_state=1).itertuples():
         assert saving.source_file == "interventions/intervention_benefits.csv"
-        row = rows[saving.source_row - 1]
+        row = rows[saving.source_row - 2]  # rows[0] is Excel row 2, under the header
         assert (row["benefit_id"], row["unit_cost_code"]) == (
             saving.benefit_id,
             saving.unit_cost_code,
@@ -238,7 +238,7 @@ def test_the_demo_generator_writes_the_bundled_files_again(tmp_path, monkeypatch
 def _break_row(feeds, relative: str, row: int, column: str, value: str) -> None:
     path = feeds / relative
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[row - 1, column] = value
+    frame.loc[row - 2, column] = value  # row as Excel numbers it: the header is row 1
     frame.to_csv(path, index=False)
 
 

@@ -217,12 +217,13 @@ def test_spark_accounts_for_every_row_read(duckdb_run, spark_run):
     ]
 
 
-def test_row_numbers_are_the_files_data_rows(spark_run):
-    """Row 1 is the first row under the header, as on every other path (core/feed_files.py);
-    a line break inside a quoted value does not start a new row."""
+def test_row_numbers_are_the_rows_excel_shows(spark_run):
+    """A CSV's rows are numbered as Excel numbers them (the header is row 1, so payment A5, the
+    fifth under it, is row 6), as on every other path (core/feed_files.py); a line break inside a
+    quoted value does not start a new row. A Parquet file has no header: its first record is 1."""
     rows = {(r[0].split("/")[1], r[1]): r[9] for r in spark_run.loaded}
-    assert rows[("a_tolerated.csv", 5)] == "A5"
-    assert rows[("b_bad_values.csv", 9)] == "B9"
+    assert rows[("a_tolerated.csv", 6)] == "A5"
+    assert rows[("b_bad_values.csv", 10)] == "B9"
     assert rows[("k.parquet", 1)] == "K1"
 
 

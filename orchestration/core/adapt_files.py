@@ -19,6 +19,7 @@ from orchestration.core.adapters import (
     recognise_table,
 )
 from orchestration.core.adapters.base import READABLE_SUFFIXES, Table
+from orchestration.core.feed_files import spreadsheet_rows
 from schemas import contract_named
 from schemas.common import FeedContract, Problem, ValidationContext
 from schemas.validate import validate_frames
@@ -80,7 +81,7 @@ def recognise_all(paths: list[Path]) -> list[Ingested]:
 
 def as_text(frame: pd.DataFrame, display_name: str) -> pd.DataFrame:
     text = frame.astype(object).where(frame.notna(), "").astype(str)
-    text.insert(0, "source_row", range(1, len(text) + 1))
+    text.insert(0, "source_row", spreadsheet_rows(len(text)))
     text.insert(0, "source_file", display_name)
     return text
 

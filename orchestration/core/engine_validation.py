@@ -28,7 +28,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration.core.feed_files import FeedFile, UnreadableFile, files_in, read_tables, refusal
+from orchestration.core.feed_files import (
+    HEADER_ROW,
+    FeedFile,
+    UnreadableFile,
+    files_in,
+    read_tables,
+    refusal,
+)
 from orchestration.core.load_feeds import SQL_TYPES, ensure_bookkeeping_tables, with_settings
 from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
 from schemas import geography, tolerance
@@ -157,10 +164,12 @@ def file_rows_sql(
             if source
             else f"'' as {quoted(spec.name)}"
         )
-    if numbered_rows or feed_file.path.suffix.lower() == ".parquet":
+    if feed_file.path.suffix.lower() == ".parquet":  # no header row: the first record is row 1
         number = "file_row_number + 1"
+    elif numbered_rows:
+        number = f"file_row_number + {HEADER_ROW + 1}"
     else:
-        number = "row_number() over ()"
+        number = f"row_number() over () + {HEADER_ROW}"
     blank = " and ".join(f"trim({quoted(s.name)}) = ''" for s in contract.fields)
     return (
         f"select * from (select {sql_text(feed_file.display_name)} as source_file, "

@@ -18,6 +18,10 @@ from orchestration.core.errors import UsageError
 FEED_FILE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Files that hold a table wholeplace cannot read: a feed folder holding one is missing rows.
+HEADER_ROW = 1
+"""Rows are numbered as Excel numbers them when it opens the file: the header is row 1, so the
+first row under it is row 2 and a finance officer's "go to row" lands on the row named."""
+
 TABLE_SUFFIXES_NOT_READ = (".xls", ".xlsb", ".ods", ".tsv", ".txt", ".numbers", ".json")
 
 
@@ -108,8 +112,7 @@ class ReadFile:
 def read_tables(feed_file: FeedFile) -> ReadFile:
     """Every cell as text (blank = ''), header names trimmed, plus source_file and source_row.
 
-    source_row is the 1-based data row (the header is not counted), as a finance officer would
-    count rows below the header in Excel.
+    source_row is the row's number in Excel (the header is row 1, see HEADER_ROW).
     """
     notes: list[str] = []
     try:
@@ -148,7 +151,7 @@ def _as_text(name: str, raw: pd.DataFrame) -> pd.DataFrame:
     frame = raw.iloc[1:].reset_index(drop=True)
     frame.columns = header
     frame = frame.fillna("").astype(str)
-    frame.insert(0, "source_row", range(1, len(frame) + 1))
+    frame.insert(0, "source_row", spreadsheet_rows(len(frame)))
     frame.insert(0, "source_file", name)
     # Blank lines carry nothing; they are dropped after numbering so row numbers stay true.
     cells = frame.drop(columns=["source_file", "source_row"])
@@ -156,6 +159,11 @@ def _as_text(name: str, raw: pd.DataFrame) -> pd.DataFrame:
         keep = cells.apply(lambda col: col.str.strip() != "").any(axis=1)
         frame = frame[keep].reset_index(drop=True)
     return frame
+
+
+def spreadsheet_rows(count: int) -> range:
+    """The Excel row numbers of `count` rows under a header row."""
+    return range(HEADER_ROW + 1, HEADER_ROW + 1 + count)
 
 
 def _header_name(value, number: int) -> str:

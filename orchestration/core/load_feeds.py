@@ -16,6 +16,7 @@ from orchestration.core.feed_files import (
     files_in,
     read_tables,
     refusal,
+    spreadsheet_rows,
     why_not_read,
 )
 from orchestration.core.paths import BUNDLED_REFERENCE_DIR
@@ -190,7 +191,7 @@ def bundled_reference(contract: FeedContract) -> pd.DataFrame:
     text = pd.read_csv(
         BUNDLED_REFERENCE_DIR / f"{contract.name}.csv", dtype=str, keep_default_na=False
     )
-    text.insert(0, "source_row", range(1, len(text) + 1))
+    text.insert(0, "source_row", spreadsheet_rows(len(text)))
     text.insert(0, "source_file", f"bundled reference/{contract.name}.csv")
     for spec in contract.fields:
         if spec.name not in text:
