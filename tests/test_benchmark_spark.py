@@ -76,3 +76,36 @@ def test_whole_builds_are_tabled_with_each_engines_demo_build_taken_off():
     assert "| Spark local[2] | 160.0 s (80.0) | 1.00 GB | 400.0 s (200.0) | 1.00 GB |" in table
     # (400 - 160) / (50 - 30) = 12.0; whole builds 400 / 50 = 8.0
     assert "8.0x wall" in table and "12.0x wall, 12.0x CPU" in table
+
+
+def test_the_roll_up_runs_every_model_between_the_payments_and_the_mart():
+    """Left out, a model in between is not rerun, and the mart is rebuilt from what it kept from
+    the last build: the roll-up would be timed without summing a single payment."""
+    import json
+
+    from benchmarks.spark import MODELS
+    from orchestration.core.dbt_manifest import ensure_dbt_manifest
+    from orchestration.core.paths import DBT_PROJECT_DIR
+
+    ensure_dbt_manifest()
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    parents = {
+        node["name"]: [
+            manifest["nodes"][p]["name"]
+            for p in node["depends_on"]["nodes"]
+            if p in manifest["nodes"]
+        ]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+    }
+    first, *_, last = MODELS.split()
+
+    def leads_to_first(model: str) -> bool:
+        return model == first or any(leads_to_first(p) for p in parents.get(model, []))
+
+    def ancestors(model: str) -> set[str]:
+        found = set(parents.get(model, []))
+        return found.union(*(ancestors(p) for p in parents.get(model, [])))
+
+    between = {m for m in ancestors(last) | {last} if leads_to_first(m)}
+    assert between == set(MODELS.split())
