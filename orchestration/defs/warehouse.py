@@ -10,6 +10,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
+from orchestration.core.audit import load_gx_in_background
 from orchestration.core.paths import DBT_PROJECT_DIR
 from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
 from orchestration.core.spark_engine import export_raw_tables
@@ -104,6 +105,7 @@ def warehouse_models(
     target = settings.layout.dbt_target(settings.engine)
     clear_run_artifacts(target)
     variables = dbt_vars(settings, raw_tables_for_engine(settings))
+    load_gx_in_background()  # for the publish's audit, while this process waits for dbt
     invocation = dbt.cli(
         [
             "build",
