@@ -4,14 +4,13 @@ import sys
 from pathlib import Path
 
 from dagster import Definitions, in_process_executor
-from dagster_dbt import DbtCliResource
 
 from orchestration.core.settings import Settings
 from orchestration.defs.feeds import feed_assets
 from orchestration.defs.inbox import inbox_assets
 from orchestration.defs.publish import published_snapshot
 from orchestration.defs.resources import WholeplaceSettings
-from orchestration.defs.warehouse import dbt_project, warehouse_models
+from orchestration.defs.warehouse import WarehouseDbt, dbt_project, warehouse_models
 
 all_assets = [*feed_assets, warehouse_models, published_snapshot, *inbox_assets]
 
@@ -22,7 +21,7 @@ def resources(settings: Settings | None = None, new_payments_files=()) -> dict:
             settings or Settings.from_environment(), new_payments_files
         ),
         # The dbt beside this Python, so a build works without the virtualenv on PATH.
-        "dbt": DbtCliResource(
+        "dbt": WarehouseDbt(
             project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))
         ),
     }

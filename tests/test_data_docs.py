@@ -68,8 +68,10 @@ def _copy_snapshot(demo_warehouse: Path, tmp_path: Path) -> tuple[Path, dict]:
 
 def _rewrite(folder: Path, mart: str, sql: str) -> None:
     path = folder / f"{mart}.parquet"
-    result = duckdb.sql(sql.replace("MART", f"'{path.as_posix()}'")).arrow()
-    pq.write_table(result.read_all() if hasattr(result, "read_all") else result, path)
+    # a connection of its own: another test may have left a result open on duckdb's default one
+    with duckdb.connect() as con:
+        result = con.sql(sql.replace("MART", f"'{path.as_posix()}'")).arrow()
+        pq.write_table(result.read_all() if hasattr(result, "read_all") else result, path)
 
 
 GM_AEB = (

@@ -1,6 +1,9 @@
+import re
+import subprocess
+
 from dagster import AssetKey
 
-from orchestration.definitions import defs
+from orchestration.definitions import defs, resources
 
 
 def test_definitions_load_with_the_whole_asset_graph():
@@ -32,3 +35,13 @@ def test_feed_contract_checks_are_blocking():
     for key in contract_checks:
         spec = defs.resolve_asset_graph().get_check_spec(key)
         assert spec.blocking, key
+
+
+def test_the_dbt_resource_knows_the_version_dbt_itself_reports():
+    """The build's dbt resource reads dbt's version from the installed package instead of
+    running `dbt --version` before each invocation: the two must agree."""
+    dbt = resources()["dbt"]
+    reported = subprocess.run([dbt.dbt_executable, "--version"], capture_output=True, text=True)
+    core = re.search(r"installed:\s*(\d+\.\d+\.\d+)", reported.stdout)
+    assert core, reported.stdout
+    assert str(dbt._cli_version) == core.group(1)

@@ -187,7 +187,22 @@ def unread_entries(feeds_dir: Path) -> list[Problem]:
 # --- reference data ---------------------------------------------------------------------------
 
 
+# contract name -> (the contract, the file's mtime and size, its rows): every feed asset asks for
+# the bundled reference tables, and parsing them (row by row) is the same work each time.
+_BUNDLED_READ: dict[str, tuple] = {}
+
+
 def bundled_reference(contract: FeedContract) -> pd.DataFrame:
+    """The bundled table's rows, parsed once per process while its file stays the same."""
+    stat = (BUNDLED_REFERENCE_DIR / f"{contract.name}.csv").stat()
+    version = (stat.st_mtime_ns, stat.st_size)
+    read = _BUNDLED_READ.get(contract.name)
+    if read is None or read[0] is not contract or read[1] != version:
+        read = _BUNDLED_READ[contract.name] = (contract, version, _read_bundled(contract))
+    return read[2].copy()
+
+
+def _read_bundled(contract: FeedContract) -> pd.DataFrame:
     text = pd.read_csv(
         BUNDLED_REFERENCE_DIR / f"{contract.name}.csv", dtype=str, keep_default_na=False
     )
