@@ -30,11 +30,16 @@ def write(feeds: Path, name: str, *lines: str) -> None:
     (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def run(feeds: Path, contract=CONTRACT):
+def validated(feeds: Path, contract=CONTRACT):
+    """The connection the feed was validated and loaded in, and the result."""
     con = duckdb.connect()
     configure(con, feeds.parent / "spill")
     context, _ = reference_context(feeds)
-    result = validate_in_engine(con, contract, feeds, context)
+    return con, validate_in_engine(con, contract, feeds, context)
+
+
+def run(feeds: Path, contract=CONTRACT):
+    con, result = validated(feeds, contract)
     loaded = con.execute(
         "select source_file, source_row, payment_date, area_code, service_area, funding_line, "
         "cast(amount_gbp as varchar) from raw.spend_transactions order by source_file, source_row"
@@ -342,3 +347,25 @@ def test_a_nul_byte_sets_its_row_aside_naming_the_value(feeds):
     )
     assert [row[1] for row in loaded] == [3]
     assert [(f.rows_read, f.rows_loaded, f.rows_quarantined) for f in result.files] == [(3, 1, 2)]
+
+
+def test_a_no_break_space_at_either_end_is_trimmed_and_an_accent_is_kept(feeds):
+    """Only a value beyond ASCII is checked for the other Unicode spaces (core/engine_validation.
+    _plain): a no-break or ideographic space at either end is trimmed with a warning, like a
+    space; a supplier with an accent and no such space loads exactly as written."""
+    write(
+        feeds,
+        "unicode.csv",
+        HEADER,
+        "2024-05-01,E08000003,asc,,Acme Care\u00a0,Care,10.00,T1",
+        "2024-05-01,E08000003,asc,,\u3000Acme Care,Care,10.00,T2",
+        "2024-05-01,E08000003,asc,,Café Crème,Care,10.00,T3",
+    )
+    con, result = validated(feeds)
+    suppliers = con.execute(
+        "select supplier_name from raw.spend_transactions order by source_row"
+    ).fetchall()
+    assert suppliers == [("Acme Care",), ("Acme Care",), ("Café Crème",)]
+    spaced = [p for p in result.problems if "leading or trailing spaces" in p.message]
+    assert [(p.column, p.row) for p in spaced] == [("supplier_name", 1)], spaced
+    assert [(f.rows_read, f.rows_loaded, f.rows_quarantined) for f in result.files] == [(3, 3, 0)]

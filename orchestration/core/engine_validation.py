@@ -665,8 +665,11 @@ def _plain(spec: Field, raw: str) -> tuple[str, str]:
         return f"regexp_full_match({raw}, '{PLAIN_TEXT[spec.case]}')", raw
     # `like` on the ends is far cheaper than a regular expression over the whole value
     spaced = f"{raw} like ' %' or {raw} like '% '"
+    # Only a value with a character beyond ASCII can hold another space: `case` runs the regular
+    # expression on those values alone, where `and` would run it on every value.
     other_spaces = (
-        f"strlen({raw}) <> length({raw}) and not regexp_full_match({raw}, '{PLAIN_TEXT[None]}')"
+        f"case when strlen({raw}) <> length({raw}) "
+        f"then not regexp_full_match({raw}, '{PLAIN_TEXT[None]}') else false end"
     )
     nul = f"strpos({raw}, chr(0)) > 0"  # the other kinds' patterns already exclude it
     return f"({raw} <> '' and not ({spaced}) and not ({other_spaces}) and not ({nul}))", raw
