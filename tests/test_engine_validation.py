@@ -367,5 +367,5 @@ def test_a_no_break_space_at_either_end_is_trimmed_and_an_accent_is_kept(feeds):
     ).fetchall()
     assert suppliers == [("Acme Care",), ("Acme Care",), ("Café Crème",)]
     spaced = [p for p in result.problems if "leading or trailing spaces" in p.message]
-    assert [(p.column, p.row) for p in spaced] == [("supplier_name", 1)], spaced
+    assert [(p.column, p.row) for p in spaced] == [("supplier_name", 2)], spaced
     assert [(f.rows_read, f.rows_loaded, f.rows_quarantined) for f in result.files] == [(3, 3, 0)]
