@@ -1,6 +1,7 @@
 """The catalogue of malformed feeds in tests/fixtures/bad_feeds/: each case states its exact
 outcome (blocked, quarantined or loaded with a warning), the message and the row accounting."""
 
+import csv
 import json
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from orchestration.core.engine_validation import reads_workbooks
 from orchestration.core.load_feeds import reference_context, unread_entries, validate_feed
 from orchestration.core.paths import DEMO_FEEDS_DIR
 from schemas import FEEDS, contract_named
+from schemas.engine_rules import AllowedValues, InRange
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "bad_feeds"
 CASES = sorted(p.parent for p in CATALOGUE.glob("*/case.json"))
@@ -286,3 +288,60 @@ def test_a_settlement_year_without_a_deflator_is_named_alike_on_both_paths(
     else:
         assert deflator == []
     assert sorted(map(str, in_engine.problems)) == sorted(map(str, row_by_row.problems))
+
+
+def breaking_value(rule: AllowedValues | InRange) -> str:
+    """A value the rule refuses, written as a feed would write it."""
+    if isinstance(rule, AllowedValues):
+        return "not-" + rule.values[0].replace(" ", "-")
+    number = rule.low - 1 if rule.low is not None else rule.high + 1
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def demo_file_with(contract, column: str, value: str, feeds: Path) -> None:
+    """The contract's first demo file, its first two rows only, the first with `value` in
+    `column`, written under `feeds`."""
+    pattern = contract.file_name or "*.csv"
+    source = sorted((DEMO_FEEDS_DIR / contract.folder).glob(pattern))[0]
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))[:2]
+    rows[0][column] = value
+    target = feeds / contract.folder / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+VALUE_RULES = [
+    (contract, rule)
+    for contract in ENGINE_FEEDS
+    for rule in contract.engine_rules
+    if isinstance(rule, AllowedValues | InRange)
+]
+
+
+@pytest.mark.parametrize(
+    "contract, rule", VALUE_RULES, ids=[f"{c.name}-{r.column}" for c, r in VALUE_RULES]
+)
+def test_each_value_rule_sets_its_row_aside_alike_on_both_paths(
+    contract, rule, demo_context, tmp_path
+):
+    """Every value rule of a feed the engine validates, broken in one row of its demo file: both
+    paths name that column in the rule's words, and account for both rows."""
+    import duckdb
+
+    from orchestration.core.engine_validation import validate_in_engine
+
+    feeds = tmp_path / "feeds"
+    demo_file_with(contract, rule.column, breaking_value(rule), feeds)
+    row_by_row = validate_feed(contract, feeds, demo_context)
+    with duckdb.connect() as con:
+        in_engine = validate_in_engine(con, contract, feeds, demo_context)
+    broken = [p for p in in_engine.problems if p.column == rule.column]
+    assert [rule.words in p.message for p in broken] == [True], [str(p) for p in broken]
+    assert sorted(map(str, in_engine.problems)) == sorted(map(str, row_by_row.problems))
+    for result in (row_by_row, in_engine):
+        [report] = result.files
+        assert (report.rows_read, report.rows_loaded + report.rows_quarantined) == (2, 2)
