@@ -28,6 +28,8 @@ class AreaExistedInYear:
     date_column: str = "payment_date"
     year_column: str | None = None
     combined_authority: bool = False  # a settlement's place: a combined authority (E47...)
+    # Codes accepted as they are, not judged (England and its regions, an indicator's comparators)
+    exempt_prefixes: tuple[str, ...] = ()
 
 
 COMBINED_AUTHORITY_PREFIX = "E47"
@@ -105,10 +107,31 @@ class YearInSpan:
         return f"{year} is outside {self.what} {key} ({first} to {last})"
 
 
+@dataclass(frozen=True)
+class NeededWhen:
+    """When `when_column` is `when_value` and `given_column` has a value, every one of `needed`
+    must have one too (a ratio indicator's value needs its numerator and denominator). The
+    problem is reported in the first needed column, with no value of its own."""
+
+    needed: tuple[str, ...]
+    when_column: str
+    when_value: str
+    given_column: str
+    rule: str
+    words: str
+
+
 def not_negative(column: str, what: str = "amount") -> InRange:
     return InRange(column, f"{what} must not be negative", low=0)
 
 
 EngineRule = (
-    KnownCode | AreaExistedInYear | AllowedValues | InRange | InFeed | YearInSpan | YearsInOrder
+    KnownCode
+    | AreaExistedInYear
+    | AllowedValues
+    | InRange
+    | InFeed
+    | YearInSpan
+    | YearsInOrder
+    | NeededWhen
 )

@@ -41,6 +41,7 @@ from schemas.engine_rules import (
     InFeed,
     InRange,
     KnownCode,
+    NeededWhen,
     YearInSpan,
     YearsInOrder,
 )
@@ -396,8 +397,9 @@ def _area_rule(rule: AreaExistedInYear, alias: str, clean: dict, typed: dict) ->
         f"{alias}.successor_code else '' end"
     )
     combined = f"{code} like '{COMBINED_AUTHORITY_PREFIX}%'" if rule.combined_authority else "true"
+    exempt = "".join(f" or {code} like '{p}%'" for p in rule.exempt_prefixes)
     rule_sql = (
-        f"case when {code} = '' or {day} is null then null "
+        f"case when {code} = '' or {day} is null{exempt} then null "
         f"when not ({combined}) then 'combined_authority' "
         f"when not ({prefixes}) then 'english_authority' "
         f"when {alias}.area_code is null then 'known_area' "
@@ -447,6 +449,8 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
             f"case when {broken} then {sql_text(rule.rule)} end",
             _sql_sentence(rule.words, year, clean[rule.key_column], first, last),
         )
+    if isinstance(rule, NeededWhen):
+        return rule.needed[0], _needed_when_rule(rule, clean, typed)
     if isinstance(rule, YearsInOrder):
         first, last = typed[rule.first_column], typed[rule.last_column]
         return rule.last_column, (
@@ -466,6 +470,16 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
         f"case when {broken} then {words} end",
         f"'''' || cast({value} as varchar) || ''' ' || {words}",
     )
+
+
+def _needed_when_rule(rule: NeededWhen, clean: dict, typed: dict) -> tuple[str, str, str]:
+    """schemas/common.needed_when in SQL: (rule, message, value: none of its own)."""
+    missing = " or ".join(f"{typed[c]} is null" for c in rule.needed)
+    when = (
+        f"{typed[rule.when_column]} = {sql_text(rule.when_value)} "
+        f"and {typed[rule.given_column]} is not null and ({missing})"
+    )
+    return f"case when {when} then {sql_text(rule.rule)} end", sql_text(rule.words), "''"
 
 
 # Feeds whose years are not priced with the GDP deflator (schemas/validate.years_without_deflator)
@@ -582,17 +596,21 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
             cases.append(
                 (f"not ({blank}) and {typed[name]} is null", sql_text(parse_rule), parse_message)
             )
-        for rule_sql, message_sql in rule_for.get(name, []):
+        values = {}  # the value a problem names, where it is not the cell's own
+        for rule_sql, message_sql, *value_sql in rule_for.get(name, []):
             cases.append((f"({rule_sql}) is not null", rule_sql, message_sql))
+            values[len(cases) - 1] = value_sql[0] if value_sql else shown
         rule_case = " ".join(f"when {c} then {r}" for c, r, _ in cases)
         message_case = " ".join(f"when {c} then {m}" for c, _, m in cases)
+        value_case = " ".join(
+            f"when {c} then {values.get(n, shown)}" for n, (c, _, _) in enumerate(cases)
+        )
         default = sql_text(spec.default) if spec.default is not None else "null"
         columns += [
             f"case when {blank} then {default} else {typed[name]} end as {quoted(name)}",
             f"case {rule_case} else null end as {quoted('rule_' + name)}",
             f"case {message_case} else null end as {quoted('message_' + name)}",
-            f"case when ({' or '.join(c for c, _, _ in cases)}) "
-            f"then {shown} end as {quoted('value_' + name)}",
+            f"case {value_case} end as {quoted('value_' + name)}",
             f"case when {raw} <> trim({raw}) and {blank} is false then "
             f"'leading or trailing spaces' end as {quoted('spaces_' + name)}",
             f"{_note(spec, raw, clean[name])} as {quoted('note_' + name)}",
