@@ -18,6 +18,10 @@ class KnownCode:
     what: str  # "is not a known {what}"
 
 
+COMBINED_AUTHORITY_PREFIX = "E47"
+NOT_A_COMBINED_AUTHORITY = "is not a combined authority code (E47...)"
+
+
 @dataclass(frozen=True)
 class AreaExistedInYear:
     """`code_column` must be an English authority that existed on 30 September of the financial
@@ -30,10 +34,9 @@ class AreaExistedInYear:
     combined_authority: bool = False  # a settlement's place: a combined authority (E47...)
     # Codes accepted as they are, not judged (England and its regions, an indicator's comparators)
     exempt_prefixes: tuple[str, ...] = ()
-
-
-COMBINED_AUTHORITY_PREFIX = "E47"
-NOT_A_COMBINED_AUTHORITY = "is not a combined authority code (E47...)"
+    not_combined_words: str = NOT_A_COMBINED_AUTHORITY  # "'{code}' {not_combined_words}"
+    # A place that is not a combined authority is refused even when the row has no year.
+    combined_without_year: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,33 @@ class NeededWhen:
     words: str
 
 
+@dataclass(frozen=True)
+class WithinDeflatorSeries:
+    """`column` (a financial year) must be a year of the GDP deflator series, so its cash can be
+    put into price-base terms; a year the series does not cover is refused, not extrapolated."""
+
+    column: str
+    what: str  # "the appraisal's first year"
+    rule = "within_deflator_series"
+
+    def words(self, year: str, first: str, last: str) -> str:
+        return (
+            f"'{year}' is outside the GDP deflator series ({first} to {last}): {self.what} "
+            "cannot be put into price-base terms; extend reference/deflators.csv or correct the "
+            "year"
+        )
+
+
+def confidence_grade(column: str, what: str) -> InRange:
+    """A grade of the evidence: 1 (the strongest) to 6 (the weakest)."""
+    return InRange(
+        column,
+        f"is not a {what} (grades run from 1, the strongest evidence, to 6, the weakest)",
+        low=1,
+        high=6,
+    )
+
+
 def not_negative(column: str, what: str = "amount") -> InRange:
     return InRange(column, f"{what} must not be negative", low=0)
 
@@ -134,4 +164,5 @@ EngineRule = (
     | YearInSpan
     | YearsInOrder
     | NeededWhen
+    | WithinDeflatorSeries
 )

@@ -11,9 +11,10 @@ from schemas.common import (
     Problem,
     ValidationContext,
     between_0_and_1,
+    in_range,
     is_in,
 )
-from schemas.interventions import confidence_grade
+from schemas.engine_rules import confidence_grade
 from schemas.references import all_of, must_exist_in
 
 RATES = [
@@ -76,7 +77,9 @@ def schema(context: ValidationContext) -> pa.DataFrameSchema:
                 "Int64", pa.Check.ge(1, error="a benefit lasts at least 1 year"), nullable=True
             ),
             "confidence_grade": pa.Column(
-                "Int64", confidence_grade("confidence grade"), nullable=True
+                "Int64",
+                in_range(confidence_grade("confidence_grade", "confidence grade")),
+                nullable=True,
             ),
         },
         strict=False,

@@ -35,13 +35,13 @@ from schemas import geography, tolerance
 from schemas.common import FeedContract, Field, Problem, ValidationContext
 from schemas.engine_rules import (
     COMBINED_AUTHORITY_PREFIX,
-    NOT_A_COMBINED_AUTHORITY,
     AllowedValues,
     AreaExistedInYear,
     InFeed,
     InRange,
     KnownCode,
     NeededWhen,
+    WithinDeflatorSeries,
     YearInSpan,
     YearsInOrder,
 )
@@ -398,9 +398,11 @@ def _area_rule(rule: AreaExistedInYear, alias: str, clean: dict, typed: dict) ->
     )
     combined = f"{code} like '{COMBINED_AUTHORITY_PREFIX}%'" if rule.combined_authority else "true"
     exempt = "".join(f" or {code} like '{p}%'" for p in rule.exempt_prefixes)
+    no_year = f" or {day} is null" if not rule.combined_without_year else ""
     rule_sql = (
-        f"case when {code} = '' or {day} is null{exempt} then null "
+        f"case when {code} = ''{no_year}{exempt} then null "
         f"when not ({combined}) then 'combined_authority' "
+        f"when {day} is null then null "
         f"when not ({prefixes}) then 'english_authority' "
         f"when {alias}.area_code is null then 'known_area' "
         f"when {midpoint} < {alias}.start_date then 'area_existed_in_year' "
@@ -408,7 +410,7 @@ def _area_rule(rule: AreaExistedInYear, alias: str, clean: dict, typed: dict) ->
     )
     message_sql = (
         f"case when not ({combined}) then '''' || {code} || ''' ' || "
-        f"{sql_text(NOT_A_COMBINED_AUTHORITY)} "
+        f"{sql_text(rule.not_combined_words)} "
         f"when not ({prefixes}) then '''' || {code} || ''' is not the GSS code of an "
         "English local or combined authority (codes start E06, E07, E08, E09, E10 or E47)' "
         f"when {alias}.area_code is null then '''' || {code} || ''' is not a GSS code that has "
@@ -451,6 +453,8 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
         )
     if isinstance(rule, NeededWhen):
         return rule.needed[0], _needed_when_rule(rule, clean, typed)
+    if isinstance(rule, WithinDeflatorSeries):
+        return rule.column, _within_series_rule(rule, typed[rule.column])
     if isinstance(rule, YearsInOrder):
         first, last = typed[rule.first_column], typed[rule.last_column]
         return rule.last_column, (
@@ -480,6 +484,16 @@ def _needed_when_rule(rule: NeededWhen, clean: dict, typed: dict) -> tuple[str, 
         f"and {typed[rule.given_column]} is not null and ({missing})"
     )
     return f"case when {when} then {sql_text(rule.rule)} end", sql_text(rule.words), "''"
+
+
+def _within_series_rule(rule: WithinDeflatorSeries, year: str) -> tuple[str, str]:
+    """schemas/interventions.within_deflator_series in SQL; dl is the deflator table's years
+    (DEFLATOR_LIST, joined for every feed with a financial year)."""
+    outside = f"dl.n > 0 and {year} is not null and not list_contains(dl.years, {year})"
+    return (
+        f"case when {outside} then {sql_text(rule.rule)} end",
+        _sql_sentence(rule.words, year, "list_min(dl.years)", "list_max(dl.years)"),
+    )
 
 
 # Feeds whose years are not priced with the GDP deflator (schemas/validate.years_without_deflator)
