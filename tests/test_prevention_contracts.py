@@ -1,9 +1,13 @@
 """The prevention feeds' contracts (interventions, their costs and benefit streams) and the
 reference tables the method reads: each rule rejects what it should, naming file, row and column."""
 
+from pathlib import Path
+
+import duckdb
 import pandas as pd
 import pytest
 
+from orchestration.core.engine_validation import validate_in_engine
 from orchestration.core.load_feeds import reference_context
 from schemas import intervention_benefits, intervention_costs, interventions, reference
 from schemas.validate import validate_frames
@@ -36,12 +40,42 @@ def frame(rows: list[dict], file: str) -> tuple[str, pd.DataFrame]:
     return file, text
 
 
+PATH = {"in_engine": False, "feeds": None}  # set per test by the fixture below
+
+
+@pytest.fixture(autouse=True, params=["row_by_row", "in_engine"])
+def path(request, tmp_path):
+    """Every test on both paths; the engine path for the feeds a build validates there."""
+    PATH.update(in_engine=request.param == "in_engine", feeds=tmp_path / "feeds")
+    yield request.param
+    PATH.update(in_engine=False, feeds=None)
+
+
+def validate_in_duckdb(contract, rows, context, file: str):
+    """(loaded, the rows set aside, problems) of the rows written as `file`, checked in DuckDB."""
+    target = Path(PATH["feeds"]) / file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(target, index=False)
+    with duckdb.connect() as con:
+        result = validate_in_engine(con, contract, PATH["feeds"], context)
+        loaded = con.execute(f'select * from raw."{contract.table}"').fetchdf()
+        set_aside = con.execute(
+            "select distinct source_file, source_row from raw.quarantine "
+            "where feed = ? and severity <> 'warn' and source_row is not null",
+            [contract.name],
+        ).fetchdf()
+    target.unlink()
+    return loaded, set_aside, result.problems
+
+
 def validate(contract, rows, context, file=None):
     file = file or {
         "interventions": INTERVENTIONS_FILE,
         "intervention_costs": COSTS_FILE,
         "intervention_benefits": BENEFITS_FILE,
     }.get(contract.name, f"reference/{contract.name}.csv")
+    if PATH["in_engine"] and contract.validated_in_engine:
+        return validate_in_duckdb(contract, rows, context, file)
     return validate_frames(contract, [frame(rows, file)], context)
 
 
