@@ -141,6 +141,27 @@ class WithinDeflatorSeries:
         )
 
 
+@dataclass(frozen=True)
+class WithinHorizon:
+    """A stream starting `offset_column` years in and lasting `duration_column` years must end
+    by year `longest` (a benefit past year 100 is almost certainly a typing error); judged only
+    for an offset of 0 or more and a duration of at least 1, as the other rules require."""
+
+    offset_column: str
+    duration_column: str
+    longest: int
+    rule = "appraisal_horizon"
+
+    def words(self, offset: str, duration: str) -> str:
+        return (
+            f"{self.offset_column} {offset} + {self.duration_column} {duration} runs past year "
+            f"{self.longest} of the appraisal; check both numbers"
+        )
+
+    def breaks(self, offset, duration) -> bool:
+        return offset >= 0 and duration >= 1 and offset + duration > self.longest
+
+
 def confidence_grade(column: str, what: str) -> InRange:
     """A grade of the evidence: 1 (the strongest) to 6 (the weakest)."""
     return InRange(
@@ -165,4 +186,5 @@ EngineRule = (
     | YearsInOrder
     | NeededWhen
     | WithinDeflatorSeries
+    | WithinHorizon
 )

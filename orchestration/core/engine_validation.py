@@ -42,6 +42,7 @@ from schemas.engine_rules import (
     KnownCode,
     NeededWhen,
     WithinDeflatorSeries,
+    WithinHorizon,
     YearInSpan,
     YearsInOrder,
 )
@@ -455,6 +456,8 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
         return rule.needed[0], _needed_when_rule(rule, clean, typed)
     if isinstance(rule, WithinDeflatorSeries):
         return rule.column, _within_series_rule(rule, typed[rule.column])
+    if isinstance(rule, WithinHorizon):
+        return rule.duration_column, _horizon_rule(rule, typed)
     if isinstance(rule, YearsInOrder):
         first, last = typed[rule.first_column], typed[rule.last_column]
         return rule.last_column, (
@@ -493,6 +496,17 @@ def _within_series_rule(rule: WithinDeflatorSeries, year: str) -> tuple[str, str
     return (
         f"case when {outside} then {sql_text(rule.rule)} end",
         _sql_sentence(rule.words, year, "list_min(dl.years)", "list_max(dl.years)"),
+    )
+
+
+def _horizon_rule(rule: WithinHorizon, typed: dict) -> tuple[str, str, str]:
+    """schemas/intervention_benefits.horizon_rule in SQL: (rule, message, value: the duration)."""
+    offset, duration = typed[rule.offset_column], typed[rule.duration_column]
+    past = f"{offset} >= 0 and {duration} >= 1 and {offset} + {duration} > {rule.longest}"
+    return (
+        f"case when {past} then {sql_text(rule.rule)} end",
+        _sql_sentence(rule.words, offset, duration),
+        f"cast({duration} as varchar)",
     )
 
 
