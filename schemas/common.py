@@ -11,7 +11,14 @@ from typing import Literal
 import pandas as pd
 import pandera.pandas as pa
 
-from schemas.engine_rules import AllowedValues, EngineRule, InRange, KnownCode, not_negative
+from schemas.engine_rules import (
+    AllowedValues,
+    EngineRule,
+    InRange,
+    KnownCode,
+    NeededWhen,
+    not_negative,
+)
 
 Severity = Literal["block", "quarantine", "warn"]
 FieldKind = Literal["text", "code", "financial_year", "money", "number", "integer", "rate", "date"]
@@ -193,6 +200,30 @@ def engine_rule_schema(rules: list[EngineRule]):
         return pa.DataFrameSchema(columns, strict=False)
 
     return schema
+
+
+def needed_when(rule: NeededWhen):
+    """The row-by-row form of a NeededWhen engine rule."""
+
+    def check(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
+        return [
+            Problem(
+                contract.name,
+                row["source_file"],
+                int(row["source_row"]),
+                rule.needed[0],
+                "",
+                rule.rule,
+                rule.words,
+                contract.row_problems,
+            )
+            for row in typed.to_dict("records")
+            if row.get(rule.when_column) == rule.when_value
+            and not pd.isna(row.get(rule.given_column))
+            and any(pd.isna(row.get(c)) for c in rule.needed)
+        ]
+
+    return check
 
 
 def financial_year_format() -> pa.Check:

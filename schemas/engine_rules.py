@@ -18,6 +18,10 @@ class KnownCode:
     what: str  # "is not a known {what}"
 
 
+COMBINED_AUTHORITY_PREFIX = "E47"
+NOT_A_COMBINED_AUTHORITY = "is not a combined authority code (E47...)"
+
+
 @dataclass(frozen=True)
 class AreaExistedInYear:
     """`code_column` must be an English authority that existed on 30 September of the financial
@@ -28,10 +32,11 @@ class AreaExistedInYear:
     date_column: str = "payment_date"
     year_column: str | None = None
     combined_authority: bool = False  # a settlement's place: a combined authority (E47...)
-
-
-COMBINED_AUTHORITY_PREFIX = "E47"
-NOT_A_COMBINED_AUTHORITY = "is not a combined authority code (E47...)"
+    # Codes accepted as they are, not judged (England and its regions, an indicator's comparators)
+    exempt_prefixes: tuple[str, ...] = ()
+    not_combined_words: str = NOT_A_COMBINED_AUTHORITY  # "'{code}' {not_combined_words}"
+    # A place that is not a combined authority is refused even when the row has no year.
+    combined_without_year: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,10 +110,81 @@ class YearInSpan:
         return f"{year} is outside {self.what} {key} ({first} to {last})"
 
 
+@dataclass(frozen=True)
+class NeededWhen:
+    """When `when_column` is `when_value` and `given_column` has a value, every one of `needed`
+    must have one too (a ratio indicator's value needs its numerator and denominator). The
+    problem is reported in the first needed column, with no value of its own."""
+
+    needed: tuple[str, ...]
+    when_column: str
+    when_value: str
+    given_column: str
+    rule: str
+    words: str
+
+
+@dataclass(frozen=True)
+class WithinDeflatorSeries:
+    """`column` (a financial year) must be a year of the GDP deflator series, so its cash can be
+    put into price-base terms; a year the series does not cover is refused, not extrapolated."""
+
+    column: str
+    what: str  # "the appraisal's first year"
+    rule = "within_deflator_series"
+
+    def words(self, year: str, first: str, last: str) -> str:
+        return (
+            f"'{year}' is outside the GDP deflator series ({first} to {last}): {self.what} "
+            "cannot be put into price-base terms; extend reference/deflators.csv or correct the "
+            "year"
+        )
+
+
+@dataclass(frozen=True)
+class WithinHorizon:
+    """A stream starting `offset_column` years in and lasting `duration_column` years must end
+    by year `longest` (a benefit past year 100 is almost certainly a typing error); judged only
+    for an offset of 0 or more and a duration of at least 1, as the other rules require."""
+
+    offset_column: str
+    duration_column: str
+    longest: int
+    rule = "appraisal_horizon"
+
+    def words(self, offset: str, duration: str) -> str:
+        return (
+            f"{self.offset_column} {offset} + {self.duration_column} {duration} runs past year "
+            f"{self.longest} of the appraisal; check both numbers"
+        )
+
+    def breaks(self, offset, duration) -> bool:
+        return offset >= 0 and duration >= 1 and offset + duration > self.longest
+
+
+def confidence_grade(column: str, what: str) -> InRange:
+    """A grade of the evidence: 1 (the strongest) to 6 (the weakest)."""
+    return InRange(
+        column,
+        f"is not a {what} (grades run from 1, the strongest evidence, to 6, the weakest)",
+        low=1,
+        high=6,
+    )
+
+
 def not_negative(column: str, what: str = "amount") -> InRange:
     return InRange(column, f"{what} must not be negative", low=0)
 
 
 EngineRule = (
-    KnownCode | AreaExistedInYear | AllowedValues | InRange | InFeed | YearInSpan | YearsInOrder
+    KnownCode
+    | AreaExistedInYear
+    | AllowedValues
+    | InRange
+    | InFeed
+    | YearInSpan
+    | YearsInOrder
+    | NeededWhen
+    | WithinDeflatorSeries
+    | WithinHorizon
 )

@@ -64,13 +64,17 @@ def area_year_problem(code: str, year: str, areas: dict[str, dict]) -> tuple[str
     return None
 
 
-def area_rules(year_column: str = "financial_year", code_column: str = "area_code"):
+def area_rules(
+    year_column: str = "financial_year",
+    code_column: str = "area_code",
+    exempt_prefixes: tuple[str, ...] = (),
+):
     def rules(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
         areas = area_index(context)
         problems = []
         for row in typed.to_dict("records"):
             code, year = row.get(code_column), row.get(year_column)
-            if not code or not year:
+            if not code or not year or str(code).startswith(exempt_prefixes):
                 continue
             found = area_year_problem(str(code), str(year), areas)
             if found:

@@ -3,18 +3,24 @@ intervention helps, how much of the outcome is its own doing, which unit cost va
 and for how long the value comes (start_offset_years after the start year, for duration_years)."""
 
 import pandas as pd
-import pandera.pandas as pa
 
 from schemas.common import (
     FeedContract,
     Field,
     Problem,
     ValidationContext,
-    between_0_and_1,
-    is_in,
+    engine_rule_schema,
+    share_rule,
 )
-from schemas.interventions import confidence_grade
-from schemas.references import all_of, must_exist_in
+from schemas.engine_rules import (
+    InFeed,
+    InRange,
+    KnownCode,
+    WithinHorizon,
+    confidence_grade,
+    not_negative,
+)
+from schemas.references import all_of, in_feed_rules
 
 RATES = [
     "engagement_rate",
@@ -24,63 +30,49 @@ RATES = [
     "drop_off",
     "cashable_share",
 ]
-LONGEST_APPRAISAL_YEARS = 100
+HORIZON = WithinHorizon("start_offset_years", "duration_years", longest=100)
+RULES = [
+    *(share_rule(rate) for rate in RATES),
+    KnownCode(
+        "unit_cost_code",
+        "unit_costs",
+        "unit_cost_code",
+        "unit cost code (see the unit cost database, reference/unit_costs.csv)",
+    ),
+    not_negative("cohort_size", "a cohort"),
+    InRange("start_offset_years", "must be 0 or more (years after the start year)", low=0),
+    InRange("duration_years", "a benefit lasts at least 1 year", low=1),
+    confidence_grade("confidence_grade", "confidence grade"),
+    InFeed("intervention_id", "interventions", "intervention_id", "known intervention"),
+    HORIZON,
+]
 
 
-def horizon_rule(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
-    """A benefit that lasts past year 100 of the appraisal is almost certainly a typing error."""
-    problems = []
-    for row in typed.to_dict("records"):
-        offset, duration = row.get("start_offset_years"), row.get("duration_years")
-        if offset is None or duration is None or pd.isna(offset) or pd.isna(duration):
-            continue
-        if offset >= 0 and duration >= 1 and offset + duration > LONGEST_APPRAISAL_YEARS:
-            problems.append(
-                Problem(
-                    contract.name,
-                    row["source_file"],
-                    int(row["source_row"]),
-                    "duration_years",
-                    str(duration),
-                    "appraisal_horizon",
-                    f"start_offset_years {offset} + duration_years {duration} runs past year "
-                    f"{LONGEST_APPRAISAL_YEARS} of the appraisal; check both numbers",
-                    contract.row_problems,
+def horizon_rule(rule: WithinHorizon):
+    """The row-by-row form of a WithinHorizon engine rule."""
+
+    def check(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
+        problems = []
+        for row in typed.to_dict("records"):
+            offset, duration = row.get(rule.offset_column), row.get(rule.duration_column)
+            if offset is None or duration is None or pd.isna(offset) or pd.isna(duration):
+                continue
+            if rule.breaks(offset, duration):
+                problems.append(
+                    Problem(
+                        contract.name,
+                        row["source_file"],
+                        int(row["source_row"]),
+                        rule.duration_column,
+                        str(duration),
+                        rule.rule,
+                        rule.words(offset, duration),
+                        contract.row_problems,
+                    )
                 )
-            )
-    return problems
+        return problems
 
-
-def schema(context: ValidationContext) -> pa.DataFrameSchema:
-    rates = {rate: pa.Column(float, between_0_and_1(), nullable=True) for rate in RATES}
-    return pa.DataFrameSchema(
-        {
-            **rates,
-            "unit_cost_code": pa.Column(
-                object,
-                is_in(
-                    lambda: context.codes("unit_costs", "unit_cost_code"),
-                    "unit cost code (see the unit cost database, reference/unit_costs.csv)",
-                ),
-                nullable=True,
-            ),
-            "cohort_size": pa.Column(
-                float, pa.Check.ge(0, error="a cohort must not be negative"), nullable=True
-            ),
-            "start_offset_years": pa.Column(
-                "Int64",
-                pa.Check.ge(0, error="must be 0 or more (years after the start year)"),
-                nullable=True,
-            ),
-            "duration_years": pa.Column(
-                "Int64", pa.Check.ge(1, error="a benefit lasts at least 1 year"), nullable=True
-            ),
-            "confidence_grade": pa.Column(
-                "Int64", confidence_grade("confidence grade"), nullable=True
-            ),
-        },
-        strict=False,
-    )
+    return check
 
 
 CONTRACT = FeedContract(
@@ -108,9 +100,8 @@ CONTRACT = FeedContract(
     ],
     key=["benefit_id"],
     row_problems="block",
-    schema=schema,
-    row_rules=all_of(
-        must_exist_in("intervention_id", "interventions", "intervention_id", "known intervention"),
-        horizon_rule,
-    ),
+    schema=engine_rule_schema(RULES),
+    row_rules=all_of(in_feed_rules(RULES), horizon_rule(HORIZON)),
+    engine_rules=RULES,
+    validated_in_engine=True,
 )

@@ -5,6 +5,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from schemas.common import FeedContract, Field, Problem, ValidationContext, non_negative
+from schemas.engine_rules import WithinDeflatorSeries
 from schemas.interventions import within_deflator_series
 from schemas.references import all_of, must_exist_in
 
@@ -123,7 +124,7 @@ CONTRACT = FeedContract(
     schema=schema,
     row_rules=all_of(
         must_exist_in("intervention_id", "interventions", "intervention_id", "known intervention"),
-        within_deflator_series("financial_year", "a cost in that year"),
+        within_deflator_series(WithinDeflatorSeries("financial_year", "a cost in that year")),
         cost_year_rules,
     ),
 )

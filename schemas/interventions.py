@@ -2,26 +2,24 @@
 who pays for it and the year its appraisal starts (year index 0)."""
 
 import pandas as pd
-import pandera.pandas as pa
 
-from schemas.common import FeedContract, Field, Problem, ValidationContext, is_in
+from schemas.common import FeedContract, Field, Problem, ValidationContext, engine_rule_schema
+from schemas.engine_rules import (
+    COMBINED_AUTHORITY_PREFIX,
+    AreaExistedInYear,
+    InFeed,
+    KnownCode,
+    WithinDeflatorSeries,
+    confidence_grade,
+)
 from schemas.geography import area_index, area_year_problem
-from schemas.references import all_of, must_exist_in
+from schemas.references import all_of, in_feed_rules
 
 
-def confidence_grade(what: str) -> pa.Check:
-    return pa.Check.in_range(
-        1,
-        6,
-        error=f"is not a {what} (grades run from 1, the strongest evidence, to 6, the weakest)",
-    )
+def within_deflator_series(rule: WithinDeflatorSeries):
+    """The row-by-row form of a WithinDeflatorSeries engine rule."""
 
-
-def within_deflator_series(column: str, what: str):
-    """A year's cash must be turned into price-base terms with that year's GDP deflator; a year
-    the series does not cover is refused rather than extrapolated."""
-
-    def rule(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
+    def check(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
         years = context.codes("deflators", "financial_year")
         if not years:
             return []
@@ -31,35 +29,48 @@ def within_deflator_series(column: str, what: str):
                 contract.name,
                 row["source_file"],
                 int(row["source_row"]),
-                column,
-                str(row[column]),
-                "within_deflator_series",
-                f"'{row[column]}' is outside the GDP deflator series ({first} to {last}): {what} "
-                "cannot be put into price-base terms; extend reference/deflators.csv or "
-                "correct the year",
+                rule.column,
+                str(row[rule.column]),
+                rule.rule,
+                rule.words(row[rule.column], first, last),
                 contract.row_problems,
             )
             for row in typed.to_dict("records")
-            if row.get(column) and str(row[column]) not in years
+            if row.get(rule.column) and str(row[rule.column]) not in years
         ]
 
-    return rule
+    return check
+
+
+# An intervention belongs to a place: a combined authority that exists in its start year.
+PLACE_RULE = AreaExistedInYear(
+    "place_code",
+    year_column="start_year",
+    combined_authority=True,
+    not_combined_words="is not a combined authority code (E47...); an intervention belongs "
+    "to a place",
+    combined_without_year=True,
+)
+START_IN_SERIES = WithinDeflatorSeries("start_year", "the appraisal's first year")
+RULES = [
+    KnownCode("investing_agency", "agencies", "agency", "agency (see agencies.csv)"),
+    confidence_grade("cost_confidence_grade", "cost confidence grade"),
+    PLACE_RULE,
+    START_IN_SERIES,
+    InFeed("funding_line", "allocations", "funding_line", "funding line"),
+]
 
 
 def place_rules(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
-    """The place must be a combined authority (E47) that exists in the intervention's start year."""
+    """The row-by-row form of PLACE_RULE."""
     areas = area_index(context)
     problems = []
     for row in typed.to_dict("records"):
-        code, year = row.get("place_code"), row.get("start_year")
+        code, year = row.get(PLACE_RULE.code_column), row.get(PLACE_RULE.year_column)
         if not code:
             continue
-        if not str(code).startswith("E47"):
-            found = (
-                "combined_authority",
-                f"'{code}' is not a combined authority code (E47...); an intervention belongs "
-                "to a place",
-            )
+        if not str(code).startswith(COMBINED_AUTHORITY_PREFIX):
+            found = ("combined_authority", f"'{code}' {PLACE_RULE.not_combined_words}")
         elif year:
             found = area_year_problem(str(code), str(year), areas)
         else:
@@ -70,7 +81,7 @@ def place_rules(typed: pd.DataFrame, context: ValidationContext, contract: FeedC
                     contract.name,
                     row["source_file"],
                     int(row["source_row"]),
-                    "place_code",
+                    PLACE_RULE.code_column,
                     str(code),
                     found[0],
                     found[1],
@@ -78,22 +89,6 @@ def place_rules(typed: pd.DataFrame, context: ValidationContext, contract: FeedC
                 )
             )
     return problems
-
-
-def schema(context: ValidationContext) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        {
-            "investing_agency": pa.Column(
-                object,
-                is_in(lambda: context.codes("agencies", "agency"), "agency (see agencies.csv)"),
-                nullable=True,
-            ),
-            "cost_confidence_grade": pa.Column(
-                "Int64", confidence_grade("cost confidence grade"), nullable=True
-            ),
-        },
-        strict=False,
-    )
 
 
 CONTRACT = FeedContract(
@@ -114,10 +109,8 @@ CONTRACT = FeedContract(
     ],
     key=["intervention_id"],
     row_problems="block",
-    schema=schema,
-    row_rules=all_of(
-        place_rules,
-        within_deflator_series("start_year", "the appraisal's first year"),
-        must_exist_in("funding_line", "allocations", "funding_line", "funding line"),
-    ),
+    schema=engine_rule_schema(RULES),
+    row_rules=all_of(place_rules, within_deflator_series(START_IN_SERIES), in_feed_rules(RULES)),
+    engine_rules=RULES,
+    validated_in_engine=True,
 )

@@ -2,31 +2,20 @@
 year (and budget type; blank = both together), as published. The allocations of that line to
 every area must add up to it: a missing or doubled area shows up here."""
 
-import pandera.pandas as pa
-
 from schemas.allocations import BUDGET_TYPES
-from schemas.common import FeedContract, Field, ValidationContext, non_negative
-from schemas.references import all_of, must_exist_in
+from schemas.common import FeedContract, Field, engine_rule_schema
+from schemas.engine_rules import AllowedValues, InFeed, not_negative
+from schemas.references import in_feed_rules
 
-
-def schema(context: ValidationContext) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        {
-            "national_total_gbp": pa.Column(
-                object, non_negative("a national total"), nullable=True
-            ),
-            "budget_type": pa.Column(
-                object,
-                pa.Check.isin(
-                    BUDGET_TYPES,
-                    error="budget_type must be 'resource', 'capital' or blank (both together)",
-                ),
-                nullable=True,
-            ),
-        },
-        strict=False,
-    )
-
+RULES = [
+    not_negative("national_total_gbp", "a national total"),
+    AllowedValues(
+        "budget_type",
+        BUDGET_TYPES,
+        "budget_type must be 'resource', 'capital' or blank (both together)",
+    ),
+    InFeed("funding_line", "allocations", "funding_line", "funding line"),
+]
 
 CONTRACT = FeedContract(
     name="line_totals",
@@ -46,8 +35,8 @@ CONTRACT = FeedContract(
     ],
     key=["funding_line", "financial_year", "budget_type"],
     row_problems="block",
-    schema=schema,
-    row_rules=all_of(
-        must_exist_in("funding_line", "allocations", "funding_line", "funding line"),
-    ),
+    schema=engine_rule_schema(RULES),
+    row_rules=in_feed_rules(RULES),
+    engine_rules=RULES,
+    validated_in_engine=True,
 )

@@ -3,87 +3,47 @@ by the outcomes adapter (`wholeplace ingest`).
 
 Observational data: a row that breaks the contract is quarantined, never blocks the build."""
 
-import pandas as pd
-import pandera.pandas as pa
+from schemas.common import FeedContract, Field, engine_rule_schema, needed_when
+from schemas.engine_rules import (
+    AllowedValues,
+    AreaExistedInYear,
+    InRange,
+    NeededWhen,
+    not_negative,
+)
+from schemas.geography import area_rules
+from schemas.references import all_of
 
-from schemas.common import FeedContract, Field, Problem, ValidationContext
-from schemas.geography import area_index, area_year_problem
-
-AGGREGATIONS = {"ratio", "population_weighted"}
-POLARITIES = {"higher is better", "lower is better", "not assessed"}
+AGGREGATIONS = ("ratio", "population_weighted")
+POLARITIES = ("higher is better", "lower is better", "not assessed")
 # England and its regions are comparators, not authorities; they are accepted as they are.
 COMPARATOR_PREFIXES = ("E92", "E12")
-
-
-def schema(context: ValidationContext) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        {
-            "aggregation": pa.Column(
-                object,
-                pa.Check.isin(
-                    AGGREGATIONS, error="aggregation must be 'ratio' or 'population_weighted'"
-                ),
-                nullable=True,
-            ),
-            "polarity": pa.Column(
-                object,
-                pa.Check.isin(
-                    POLARITIES,
-                    error="polarity must be 'higher is better', 'lower is better' or "
-                    "'not assessed'",
-                ),
-                nullable=True,
-            ),
-            "denominator": pa.Column(
-                float, pa.Check.ge(0, error="a denominator must not be negative"), nullable=True
-            ),
-            "value_multiplier": pa.Column(
-                float, pa.Check.gt(0, error="a multiplier must be above 0"), nullable=True
-            ),
-        },
-        strict=False,
-    )
-
-
-def rules(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
-    """An authority's code must have existed in the financial year of the period; a ratio
-    indicator needs its numerator and denominator."""
-    areas = area_index(context)
-    problems = []
-    for row in typed.to_dict("records"):
-        code, year = str(row.get("area_code") or ""), row.get("financial_year")
-
-        def problem(column, value, rule, message, row=row):
-            problems.append(
-                Problem(
-                    contract.name,
-                    row["source_file"],
-                    int(row["source_row"]),
-                    column,
-                    value,
-                    rule,
-                    message,
-                    contract.row_problems,
-                )
-            )
-
-        if code and year and not code.startswith(COMPARATOR_PREFIXES):
-            found = area_year_problem(code, str(year), areas)
-            if found:
-                problem("area_code", code, *found)
-        if (
-            row.get("aggregation") == "ratio"
-            and not pd.isna(row.get("value"))
-            and (pd.isna(row.get("numerator")) or pd.isna(row.get("denominator")))
-        ):
-            problem(
-                "numerator",
-                "",
-                "ratio_needs_counts",
-                "the indicator is aggregated as a ratio, so each value needs its numerator and "
-                "denominator",
-            )
-    return problems
+# An authority's code must have existed in the financial year of the period.
+AREA_RULE = AreaExistedInYear(
+    "area_code", year_column="financial_year", exempt_prefixes=COMPARATOR_PREFIXES
+)
+RATIO_NEEDS_COUNTS = NeededWhen(
+    ("numerator", "denominator"),
+    "aggregation",
+    "ratio",
+    "value",
+    "ratio_needs_counts",
+    "the indicator is aggregated as a ratio, so each value needs its numerator and denominator",
+)
+RULES = [
+    AllowedValues(
+        "aggregation", AGGREGATIONS, "aggregation must be 'ratio' or 'population_weighted'"
+    ),
+    AllowedValues(
+        "polarity",
+        POLARITIES,
+        "polarity must be 'higher is better', 'lower is better' or 'not assessed'",
+    ),
+    not_negative("denominator", "a denominator"),
+    InRange("value_multiplier", "a multiplier must be above 0", low=0, low_inclusive=False),
+    AREA_RULE,
+    RATIO_NEEDS_COUNTS,
+]
 
 
 CONTRACT = FeedContract(
@@ -114,6 +74,11 @@ CONTRACT = FeedContract(
     ],
     key=["indicator_id", "area_code", "period", "breakdown"],
     row_problems="quarantine",
-    schema=schema,
-    row_rules=rules,
+    schema=engine_rule_schema(RULES),
+    row_rules=all_of(
+        area_rules(AREA_RULE.year_column, AREA_RULE.code_column, COMPARATOR_PREFIXES),
+        needed_when(RATIO_NEEDS_COUNTS),
+    ),
+    engine_rules=RULES,
+    validated_in_engine=True,
 )

@@ -2,18 +2,16 @@
 integrated settlement on each pillar (functional responsibility) in a year. The memorandum of
 understanding lets it move only a limited share of a pillar's allocation between pillars."""
 
-import pandera.pandas as pa
-
-from schemas.common import FeedContract, Field, ValidationContext, non_negative
-from schemas.references import all_of, must_exist_in
+from schemas.common import FeedContract, Field, engine_rule_schema
+from schemas.engine_rules import InFeed, not_negative
+from schemas.references import all_of, in_feed_rules
 from schemas.settlement_totals import YEAR_IN_SETTLEMENT, year_in_span
 
-
-def schema(context: ValidationContext) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        {"planned_gbp": pa.Column(object, non_negative("planned spending"), nullable=True)},
-        strict=False,
-    )
+RULES = [
+    not_negative("planned_gbp", "planned spending"),
+    InFeed("settlement_id", "settlements", "settlement_id", "settlement"),
+    YEAR_IN_SETTLEMENT,
+]
 
 
 CONTRACT = FeedContract(
@@ -33,9 +31,8 @@ CONTRACT = FeedContract(
     ],
     key=["settlement_id", "financial_year", "pillar"],
     row_problems="block",
-    schema=schema,
-    row_rules=all_of(
-        must_exist_in("settlement_id", "settlements", "settlement_id", "settlement"),
-        year_in_span(YEAR_IN_SETTLEMENT),
-    ),
+    schema=engine_rule_schema(RULES),
+    row_rules=all_of(in_feed_rules(RULES), year_in_span(YEAR_IN_SETTLEMENT)),
+    engine_rules=RULES,
+    validated_in_engine=True,
 )

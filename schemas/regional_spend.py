@@ -3,43 +3,22 @@ Regional Analysis), in pounds, as written by the CRA adapter (`wholeplace ingest
 
 Observational data: a row that breaks the contract is quarantined, never blocks the build."""
 
-import pandera.pandas as pa
+from schemas.common import FeedContract, Field, engine_rule_schema
+from schemas.engine_rules import AllowedValues, InRange
 
-from schemas.common import FeedContract, Field, ValidationContext
-
-IDENTIFIABLE = {"identifiable", "non-identifiable"}
-SPEND_TYPES = {"capital", "current"}
-SOURCE_UNITS = {"£", "£ thousands", "£ millions"}
-
-
-def schema(context: ValidationContext) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        {
-            "identifiable": pa.Column(
-                object,
-                pa.Check.isin(
-                    IDENTIFIABLE, error="identifiable must be 'identifiable' or 'non-identifiable'"
-                ),
-                nullable=True,
-            ),
-            "spend_type": pa.Column(
-                object,
-                pa.Check.isin(SPEND_TYPES, error="spend_type must be 'capital' or 'current'"),
-                nullable=True,
-            ),
-            "source_unit": pa.Column(
-                object,
-                pa.Check.isin(
-                    SOURCE_UNITS, error="source_unit must be '£', '£ thousands' or '£ millions'"
-                ),
-                nullable=True,
-            ),
-            "segments": pa.Column(
-                "Int64", pa.Check.ge(1, error="must be at least 1 source row"), nullable=True
-            ),
-        },
-        strict=False,
-    )
+IDENTIFIABLE = ("identifiable", "non-identifiable")
+SPEND_TYPES = ("capital", "current")
+SOURCE_UNITS = ("£", "£ thousands", "£ millions")
+RULES = [
+    AllowedValues(
+        "identifiable", IDENTIFIABLE, "identifiable must be 'identifiable' or 'non-identifiable'"
+    ),
+    AllowedValues("spend_type", SPEND_TYPES, "spend_type must be 'capital' or 'current'"),
+    AllowedValues(
+        "source_unit", SOURCE_UNITS, "source_unit must be '£', '£ thousands' or '£ millions'"
+    ),
+    InRange("segments", "must be at least 1 source row", low=1),
+]
 
 
 KEY = [
@@ -83,5 +62,7 @@ CONTRACT = FeedContract(
     ],
     key=KEY,
     row_problems="quarantine",
-    schema=schema,
+    schema=engine_rule_schema(RULES),
+    engine_rules=RULES,
+    validated_in_engine=True,
 )

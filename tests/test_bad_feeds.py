@@ -1,6 +1,7 @@
 """The catalogue of malformed feeds in tests/fixtures/bad_feeds/: each case states its exact
 outcome (blocked, quarantined or loaded with a warning), the message and the row accounting."""
 
+import csv
 import json
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from orchestration.core.engine_validation import reads_workbooks
 from orchestration.core.load_feeds import reference_context, unread_entries, validate_feed
 from orchestration.core.paths import DEMO_FEEDS_DIR
 from schemas import FEEDS, contract_named
+from schemas.engine_rules import AllowedValues, AreaExistedInYear, InRange, NeededWhen
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "bad_feeds"
 CASES = sorted(p.parent for p in CATALOGUE.glob("*/case.json"))
@@ -286,6 +288,108 @@ def test_a_settlement_year_without_a_deflator_is_named_alike_on_both_paths(
     else:
         assert deflator == []
     assert sorted(map(str, in_engine.problems)) == sorted(map(str, row_by_row.problems))
+
+
+def breaking_value(rule: AllowedValues | InRange) -> str:
+    """A value the rule refuses, written as a feed would write it."""
+    if isinstance(rule, AllowedValues):
+        return "not-" + rule.values[0].replace(" ", "-")
+    number = rule.low - 1 if rule.low is not None else rule.high + 1
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def demo_file_with(contract, changes: dict[str, str], feeds: Path) -> None:
+    """The contract's first demo file, its first two rows only, the first with `changes` (column:
+    value), written under `feeds`."""
+    pattern = contract.file_name or "*.csv"
+    source = sorted((DEMO_FEEDS_DIR / contract.folder).glob(pattern))[0]
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))[:2]
+    rows[0].update(changes)
+    target = feeds / contract.folder / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def both_paths(contract, feeds: Path, context):
+    """(row by row, in the engine): the problems and accounting of one feed on both paths."""
+    import duckdb
+
+    from orchestration.core.engine_validation import validate_in_engine
+
+    row_by_row = validate_feed(contract, feeds, context)
+    with duckdb.connect() as con:
+        return row_by_row, validate_in_engine(con, contract, feeds, context)
+
+
+def engine_rules_of_type(kind) -> list:
+    return [(c, r) for c in ENGINE_FEEDS for r in c.engine_rules if isinstance(r, kind)]
+
+
+VALUE_RULES = engine_rules_of_type(AllowedValues | InRange)
+
+
+@pytest.mark.parametrize(
+    "contract, rule", VALUE_RULES, ids=[f"{c.name}-{r.column}" for c, r in VALUE_RULES]
+)
+def test_each_value_rule_sets_its_row_aside_alike_on_both_paths(
+    contract, rule, demo_context, tmp_path
+):
+    """Every value rule of a feed the engine validates, broken in one row of its demo file: both
+    paths name that column in the rule's words, and account for both rows."""
+    feeds = tmp_path / "feeds"
+    demo_file_with(contract, {rule.column: breaking_value(rule)}, feeds)
+    row_by_row, in_engine = both_paths(contract, feeds, demo_context)
+    broken = [p for p in in_engine.problems if p.column == rule.column]
+    assert [rule.words in p.message for p in broken] == [True], [str(p) for p in broken]
+    assert sorted(map(str, in_engine.problems)) == sorted(map(str, row_by_row.problems))
+    for result in (row_by_row, in_engine):
+        [report] = result.files
+        assert (report.rows_read, report.rows_loaded + report.rows_quarantined) == (2, 2)
+
+
+NEEDED_WHEN = engine_rules_of_type(NeededWhen)
+
+
+@pytest.mark.parametrize("contract, rule", NEEDED_WHEN, ids=[c.name for c, _ in NEEDED_WHEN])
+def test_a_value_without_the_columns_it_needs_is_set_aside_alike_on_both_paths(
+    contract, rule, demo_context, tmp_path
+):
+    """A ratio indicator's value without its denominator: named in the first needed column with
+    no value of its own, on both paths; with every needed column given, nothing is wrong."""
+    given = {rule.when_column: rule.when_value, rule.given_column: "1"}
+    for gap, expected in (({rule.needed[-1]: ""}, [rule.words]), ({}, [])):
+        feeds = tmp_path / str(len(gap)) / "feeds"
+        demo_file_with(contract, given | dict.fromkeys(rule.needed, "1") | gap, feeds)
+        row_by_row, in_engine = both_paths(contract, feeds, demo_context)
+        found = [p for p in in_engine.problems if p.rule == rule.rule]
+        assert [(p.column, p.value, p.message) for p in found] == [
+            (rule.needed[0], "", words) for words in expected
+        ]
+        assert sorted(map(str, in_engine.problems)) == sorted(map(str, row_by_row.problems))
+        assert [p.value for p in row_by_row.problems if p.rule == rule.rule] == [""] * len(found)
+
+
+EXEMPT_AREAS = [(c, r) for c, r in engine_rules_of_type(AreaExistedInYear) if r.exempt_prefixes]
+
+
+@pytest.mark.parametrize("contract, rule", EXEMPT_AREAS, ids=[c.name for c, _ in EXEMPT_AREAS])
+def test_an_exempt_code_is_accepted_and_any_other_non_authority_refused_on_both_paths(
+    contract, rule, demo_context, tmp_path
+):
+    """A comparator (England, a region) is accepted as it is; a Welsh code is not an authority."""
+    for code, expected in [(p + "000001", []) for p in rule.exempt_prefixes] + [
+        ("W06000001", ["english_authority"])
+    ]:
+        feeds = tmp_path / code / "feeds"
+        demo_file_with(contract, {rule.code_column: code}, feeds)
+        row_by_row, in_engine = both_paths(contract, feeds, demo_context)
+        found = [p.rule for p in in_engine.problems if p.column == rule.code_column]
+        assert found == expected, code
+        assert sorted(map(str, in_engine.problems)) == sorted(map(str, row_by_row.problems))
 
 
 def _excel_row_of(path: Path, value: str) -> int:

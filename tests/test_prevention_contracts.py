@@ -1,9 +1,14 @@
 """The prevention feeds' contracts (interventions, their costs and benefit streams) and the
 reference tables the method reads: each rule rejects what it should, naming file, row and column."""
 
+from pathlib import Path
+
+import duckdb
 import pandas as pd
 import pytest
 
+from orchestration.core.engine_validation import validate_in_engine
+from orchestration.core.feed_files import HEADER_ROW, spreadsheet_rows
 from orchestration.core.load_feeds import reference_context
 from schemas import intervention_benefits, intervention_costs, interventions, reference
 from schemas.validate import validate_frames
@@ -31,9 +36,37 @@ def with_interventions(context):
 
 def frame(rows: list[dict], file: str) -> tuple[str, pd.DataFrame]:
     text = pd.DataFrame(rows).astype(str)
-    text.insert(0, "source_row", range(1, len(text) + 1))
+    text.insert(0, "source_row", spreadsheet_rows(len(text)))
     text.insert(0, "source_file", file)
     return file, text
+
+
+PATH = {"in_engine": False, "feeds": None}  # set per test by the fixture below
+
+
+@pytest.fixture(autouse=True, params=["row_by_row", "in_engine"])
+def path(request, tmp_path):
+    """Every test on both paths; the engine path for the feeds a build validates there."""
+    PATH.update(in_engine=request.param == "in_engine", feeds=tmp_path / "feeds")
+    yield request.param
+    PATH.update(in_engine=False, feeds=None)
+
+
+def validate_in_duckdb(contract, rows, context, file: str):
+    """(loaded, the rows set aside, problems) of the rows written as `file`, checked in DuckDB."""
+    target = Path(PATH["feeds"]) / file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(target, index=False)
+    with duckdb.connect() as con:
+        result = validate_in_engine(con, contract, PATH["feeds"], context)
+        loaded = con.execute(f'select * from raw."{contract.table}"').fetchdf()
+        set_aside = con.execute(
+            "select distinct source_file, source_row from raw.quarantine "
+            "where feed = ? and severity <> 'warn' and source_row is not null",
+            [contract.name],
+        ).fetchdf()
+    target.unlink()
+    return loaded, set_aside, result.problems
 
 
 def validate(contract, rows, context, file=None):
@@ -42,6 +75,8 @@ def validate(contract, rows, context, file=None):
         "intervention_costs": COSTS_FILE,
         "intervention_benefits": BENEFITS_FILE,
     }.get(contract.name, f"reference/{contract.name}.csv")
+    if PATH["in_engine"] and contract.validated_in_engine:
+        return validate_in_duckdb(contract, rows, context, file)
     return validate_frames(contract, [frame(rows, file)], context)
 
 
@@ -81,7 +116,9 @@ def benefit(**changes) -> dict:
     return row | changes
 
 
-def only_problem(problems, file, row, column):
+def only_problem(problems, file, nth_row, column):
+    """The one problem, on the nth row written (Excel's row nth_row + 1: the header is row 1)."""
+    row = nth_row + HEADER_ROW
     assert len(problems) == 1, [str(p) for p in problems]
     problem = problems[0]
     assert (problem.file, problem.row, problem.column) == (file, row, column)
@@ -153,7 +190,7 @@ def test_a_duplicate_benefit_id_is_refused(with_interventions):
     rows = [benefit(), benefit(unit_cost_code="HE4.0")]
     _, quarantined, problems = validate(intervention_benefits.CONTRACT, rows, with_interventions)
     problem = only_problem(problems, BENEFITS_FILE, 2, "benefit_id")
-    assert f"{BENEFITS_FILE} row 1" in problem.message  # the row it repeats
+    assert f"{BENEFITS_FILE} row 2" in problem.message  # the row it repeats (Excel row 2)
     assert "benefit_id=GM-KW1-B1" in problem.message
     assert len(quarantined) == 1
 
@@ -192,9 +229,9 @@ def test_every_problem_of_a_benefits_file_is_reported_at_once(with_interventions
     ]
     _, _, problems = validate(intervention_benefits.CONTRACT, rows, with_interventions)
     assert {(p.row, p.column) for p in problems} == {
-        (1, "success_rate"),
-        (2, "unit_cost_code"),
-        (2, "confidence_grade"),
+        (2, "success_rate"),  # Excel rows: the header is row 1
+        (3, "unit_cost_code"),
+        (3, "confidence_grade"),
     }
 
 
@@ -348,8 +385,8 @@ def test_a_unit_cost_override_is_checked_like_the_bundled_table(context):
     ]
     _, _, problems = validate(reference.UNIT_COSTS, rows, context)
     assert {(p.row, p.column) for p in problems} == {
-        (2, "value_type"),
-        (3, "agency"),
-        (4, "price_year"),
+        (3, "value_type"),  # Excel rows: the header is row 1
+        (4, "agency"),
+        (5, "price_year"),
     }
     assert all(p.file == "reference/unit_costs.csv" for p in problems)

@@ -71,6 +71,15 @@ def demo_context(con, contract):
     return feed_context(con, DEMO_FEEDS_DIR, contract.depends_on)
 
 
+def validate_what_it_depends_on(con, contract) -> None:
+    """The feeds the contract depends on, and theirs, validated in DuckDB first, as a build
+    orders them (benefit streams on interventions, interventions on allocations)."""
+    for needed in contract.depends_on:
+        needed_contract = contract_named(needed)
+        validate_what_it_depends_on(con, needed_contract)
+        validate_in_engine(con, needed_contract, DEMO_FEEDS_DIR, demo_context(con, needed_contract))
+
+
 # The demo has no payments: tests/test_spark_validation.py compares those.
 ENGINE_FEEDS = [c for c in FEEDS if c.validated_in_engine and reads_workbooks(c)]
 
@@ -78,11 +87,7 @@ ENGINE_FEEDS = [c for c in FEEDS if c.validated_in_engine and reads_workbooks(c)
 @pytest.mark.parametrize("contract", ENGINE_FEEDS, ids=[c.name for c in ENGINE_FEEDS])
 def test_the_demo_gives_the_same_rows_quarantine_and_accounting_on_spark(contract, spark, tmp_path):
     with duckdb.connect() as on_duckdb, duckdb.connect() as on_spark:
-        for needed in contract.depends_on:  # validated in DuckDB first, as a build orders them
-            needed_contract = contract_named(needed)
-            validate_in_engine(
-                on_duckdb, needed_contract, DEMO_FEEDS_DIR, demo_context(on_duckdb, needed_contract)
-            )
+        validate_what_it_depends_on(on_duckdb, contract)
         context = demo_context(on_duckdb, contract)
         in_duckdb = validate_in_engine(on_duckdb, contract, DEMO_FEEDS_DIR, context)
         in_spark = validate_in_spark(

@@ -42,12 +42,14 @@ from schemas import geography, tolerance
 from schemas.common import FeedContract, Field, Problem, ValidationContext
 from schemas.engine_rules import (
     COMBINED_AUTHORITY_PREFIX,
-    NOT_A_COMBINED_AUTHORITY,
     AllowedValues,
     AreaExistedInYear,
     InFeed,
     InRange,
     KnownCode,
+    NeededWhen,
+    WithinDeflatorSeries,
+    WithinHorizon,
     YearInSpan,
     YearsInOrder,
 )
@@ -405,9 +407,12 @@ def _area_rule(rule: AreaExistedInYear, alias: str, clean: dict, typed: dict) ->
         f"{alias}.successor_code else '' end"
     )
     combined = f"{code} like '{COMBINED_AUTHORITY_PREFIX}%'" if rule.combined_authority else "true"
+    exempt = "".join(f" or {code} like '{p}%'" for p in rule.exempt_prefixes)
+    no_year = f" or {day} is null" if not rule.combined_without_year else ""
     rule_sql = (
-        f"case when {code} = '' or {day} is null then null "
+        f"case when {code} = ''{no_year}{exempt} then null "
         f"when not ({combined}) then 'combined_authority' "
+        f"when {day} is null then null "
         f"when not ({prefixes}) then 'english_authority' "
         f"when {alias}.area_code is null then 'known_area' "
         f"when {midpoint} < {alias}.start_date then 'area_existed_in_year' "
@@ -415,7 +420,7 @@ def _area_rule(rule: AreaExistedInYear, alias: str, clean: dict, typed: dict) ->
     )
     message_sql = (
         f"case when not ({combined}) then '''' || {code} || ''' ' || "
-        f"{sql_text(NOT_A_COMBINED_AUTHORITY)} "
+        f"{sql_text(rule.not_combined_words)} "
         f"when not ({prefixes}) then '''' || {code} || ''' is not the GSS code of an "
         "English local or combined authority (codes start E06, E07, E08, E09, E10 or E47)' "
         f"when {alias}.area_code is null then '''' || {code} || ''' is not a GSS code that has "
@@ -456,6 +461,12 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
             f"case when {broken} then {sql_text(rule.rule)} end",
             _sql_sentence(rule.words, year, clean[rule.key_column], first, last),
         )
+    if isinstance(rule, NeededWhen):
+        return rule.needed[0], _needed_when_rule(rule, clean, typed)
+    if isinstance(rule, WithinDeflatorSeries):
+        return rule.column, _within_series_rule(rule, typed[rule.column])
+    if isinstance(rule, WithinHorizon):
+        return rule.duration_column, _horizon_rule(rule, typed)
     if isinstance(rule, YearsInOrder):
         first, last = typed[rule.first_column], typed[rule.last_column]
         return rule.last_column, (
@@ -474,6 +485,37 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
     return rule.column, (
         f"case when {broken} then {words} end",
         f"'''' || cast({value} as varchar) || ''' ' || {words}",
+    )
+
+
+def _needed_when_rule(rule: NeededWhen, clean: dict, typed: dict) -> tuple[str, str, str]:
+    """schemas/common.needed_when in SQL: (rule, message, value: none of its own)."""
+    missing = " or ".join(f"{typed[c]} is null" for c in rule.needed)
+    when = (
+        f"{typed[rule.when_column]} = {sql_text(rule.when_value)} "
+        f"and {typed[rule.given_column]} is not null and ({missing})"
+    )
+    return f"case when {when} then {sql_text(rule.rule)} end", sql_text(rule.words), "''"
+
+
+def _within_series_rule(rule: WithinDeflatorSeries, year: str) -> tuple[str, str]:
+    """schemas/interventions.within_deflator_series in SQL; dl is the deflator table's years
+    (DEFLATOR_LIST, joined for every feed with a financial year)."""
+    outside = f"dl.n > 0 and {year} is not null and not list_contains(dl.years, {year})"
+    return (
+        f"case when {outside} then {sql_text(rule.rule)} end",
+        _sql_sentence(rule.words, year, "list_min(dl.years)", "list_max(dl.years)"),
+    )
+
+
+def _horizon_rule(rule: WithinHorizon, typed: dict) -> tuple[str, str, str]:
+    """schemas/intervention_benefits.horizon_rule in SQL: (rule, message, value: the duration)."""
+    offset, duration = typed[rule.offset_column], typed[rule.duration_column]
+    past = f"{offset} >= 0 and {duration} >= 1 and {offset} + {duration} > {rule.longest}"
+    return (
+        f"case when {past} then {sql_text(rule.rule)} end",
+        _sql_sentence(rule.words, offset, duration),
+        f"cast({duration} as varchar)",
     )
 
 
@@ -591,17 +633,21 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
             cases.append(
                 (f"not ({blank}) and {typed[name]} is null", sql_text(parse_rule), parse_message)
             )
-        for rule_sql, message_sql in rule_for.get(name, []):
+        values = {}  # the value a problem names, where it is not the cell's own
+        for rule_sql, message_sql, *value_sql in rule_for.get(name, []):
             cases.append((f"({rule_sql}) is not null", rule_sql, message_sql))
+            values[len(cases) - 1] = value_sql[0] if value_sql else shown
         rule_case = " ".join(f"when {c} then {r}" for c, r, _ in cases)
         message_case = " ".join(f"when {c} then {m}" for c, _, m in cases)
+        value_case = " ".join(
+            f"when {c} then {values.get(n, shown)}" for n, (c, _, _) in enumerate(cases)
+        )
         default = sql_text(spec.default) if spec.default is not None else "null"
         columns += [
             f"case when {blank} then {default} else {typed[name]} end as {quoted(name)}",
             f"case {rule_case} else null end as {quoted('rule_' + name)}",
             f"case {message_case} else null end as {quoted('message_' + name)}",
-            f"case when ({' or '.join(c for c, _, _ in cases)}) "
-            f"then {shown} end as {quoted('value_' + name)}",
+            f"case {value_case} end as {quoted('value_' + name)}",
             f"case when {raw} <> trim({raw}) and {blank} is false then "
             f"'leading or trailing spaces' end as {quoted('spaces_' + name)}",
             f"{_note(spec, raw, clean[name])} as {quoted('note_' + name)}",
