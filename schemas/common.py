@@ -139,14 +139,15 @@ def financial_year_is_valid(text: str) -> bool:
     return bool(match) and (int(match.group(1)) + 1) % 100 == int(match.group(2))
 
 
-def is_in(values: Callable[[], set[str]] | set[str], what: str) -> pa.Check:
-    """Element check against a set of known codes, with a finance-officer message."""
+def is_in(values: Callable[[], set[str]] | set[str], what: str, rule: str) -> pa.Check:
+    """Element check against a set of known codes, with a finance-officer message; `rule` is
+    its short name in a problem (known_department)."""
 
     def check(series: pd.Series) -> pd.Series:
         allowed = values() if callable(values) else values
         return series.isna() | series.astype(str).isin(allowed)
 
-    return pa.Check(check, element_wise=False, error=f"is not a known {what}")
+    return pa.Check(check, element_wise=False, name=rule, error=f"is not a known {what}")
 
 
 def between_0_and_1(inclusive_low: bool = True) -> pa.Check:
@@ -177,7 +178,7 @@ def in_range(rule: InRange) -> pa.Check:
             ok &= series <= rule.high
         return ok
 
-    return pa.Check(holds, error=rule.words)
+    return pa.Check(holds, name=rule.rule, error=rule.words)
 
 
 def engine_rule_schema(rules: list[EngineRule]):
@@ -189,9 +190,10 @@ def engine_rule_schema(rules: list[EngineRule]):
         for rule in rules:
             if isinstance(rule, KnownCode):
                 table, column = rule.reference_table, rule.reference_column
-                check = is_in(lambda t=table, c=column: context.codes(t, c), rule.what)
+                codes = lambda t=table, c=column: context.codes(t, c)  # noqa: E731
+                check = is_in(codes, rule.what, rule.rule)
             elif isinstance(rule, AllowedValues):
-                check = pa.Check.isin(set(rule.values), error=rule.words)
+                check = pa.Check.isin(set(rule.values), name=rule.rule, error=rule.words)
             elif isinstance(rule, InRange):
                 check = in_range(rule)
             else:

@@ -17,6 +17,10 @@ class KnownCode:
     reference_column: str
     what: str  # "is not a known {what}"
 
+    @property
+    def rule(self) -> str:
+        return f"known_{self.reference_column}"
+
 
 COMBINED_AUTHORITY_PREFIX = "E47"
 NOT_A_COMBINED_AUTHORITY = "is not a combined authority code (E47...)"
@@ -58,6 +62,10 @@ class AllowedValues:
     values: tuple[str, ...]
     words: str  # "budget_type must be 'resource' or 'capital'"
 
+    @property
+    def rule(self) -> str:
+        return f"allowed_{self.column}"
+
 
 @dataclass(frozen=True)
 class InRange:
@@ -68,6 +76,16 @@ class InRange:
     low: float | None = None
     high: float | None = None
     low_inclusive: bool = True
+
+    @property
+    def rule(self) -> str:
+        """The bounds in words a filter can match: at_least_0, above_0_at_most_1, ..."""
+        bounds = []
+        if self.low is not None:
+            bounds.append(f"{'at_least' if self.low_inclusive else 'above'}_{self.low:g}")
+        if self.high is not None:
+            bounds.append(f"at_most_{self.high:g}")
+        return "_".join(bounds) or "in_range"
 
     def holds_sql(self, value: str) -> str:
         """The rule in SQL, for a typed value (null for a blank holds)."""

@@ -17,7 +17,9 @@ def _deflator_schema(context: ValidationContext) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "gdp_deflator_index": pa.Column(
-                float, pa.Check.gt(0, error="an index must be above 0"), nullable=True
+                float,
+                pa.Check.gt(0, name="above_0", error="an index must be above 0"),
+                nullable=True,
             )
         },
         strict=False,
@@ -28,10 +30,14 @@ def _population_schema(context: ValidationContext) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "population": pa.Column(
-                "Int64", pa.Check.ge(0, error="must not be negative"), nullable=True
+                "Int64",
+                pa.Check.ge(0, name="at_least_0", error="must not be negative"),
+                nullable=True,
             ),
             "mid_year": pa.Column(
-                "Int64", pa.Check.in_range(1971, 2100, error="is not a year"), nullable=True
+                "Int64",
+                pa.Check.in_range(1971, 2100, name="year", error="is not a year"),
+                nullable=True,
             ),
         },
         strict=False,
@@ -43,7 +49,9 @@ def _agency_schema(context: ValidationContext) -> pa.DataFrameSchema:
         {
             "tier": pa.Column(
                 object,
-                pa.Check.isin(AGENCY_TIERS, error="tier must be local or national"),
+                pa.Check.isin(
+                    AGENCY_TIERS, name="allowed_tier", error="tier must be local or national"
+                ),
                 nullable=True,
             )
         },
@@ -55,16 +63,26 @@ def _unit_cost_schema(context: ValidationContext) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "cost_gbp": pa.Column(
-                object, pa.Check.ge(0, error="a unit cost must not be negative"), nullable=True
+                object,
+                pa.Check.ge(0, name="at_least_0", error="a unit cost must not be negative"),
+                nullable=True,
             ),
             "value_type": pa.Column(
                 object,
-                pa.Check.isin(VALUE_TYPES, error="value_type must be fiscal, economic or social"),
+                pa.Check.isin(
+                    VALUE_TYPES,
+                    name="allowed_value_type",
+                    error="value_type must be fiscal, economic or social",
+                ),
                 nullable=True,
             ),
             "agency": pa.Column(
                 object,
-                is_in(lambda: context.codes("agencies", "agency"), "agency (see agencies.csv)"),
+                is_in(
+                    lambda: context.codes("agencies", "agency"),
+                    "agency (see agencies.csv)",
+                    "known_agency",
+                ),
                 nullable=True,
             ),
         },
@@ -100,7 +118,9 @@ def _optimism_bias_schema(context: ValidationContext) -> pa.DataFrameSchema:
         {
             "confidence_grade": pa.Column(
                 "Int64",
-                pa.Check.in_range(1, 6, error="confidence grades run from 1 to 6"),
+                pa.Check.in_range(
+                    1, 6, name="confidence_grade", error="confidence grades run from 1 to 6"
+                ),
                 nullable=True,
             ),
             "optimism_bias": pa.Column(float, between_0_and_1(), nullable=True),

@@ -297,21 +297,30 @@ def schema_problems(
         schema.validate(typed, lazy=True)
     except SchemaErrors as errors:
         return [
-            _case_problem(contract, typed, case)
+            _case_problem(contract, typed, case, _check_rule(schema, case))
             for case in errors.failure_cases.to_dict("records")
             if case.get("index") is not None and not pd.isna(case.get("index"))
         ]
     return []
 
 
-def _case_problem(contract: FeedContract, typed: pd.DataFrame, case: dict) -> Problem:
+def _check_rule(schema: pa.DataFrameSchema, case: dict) -> str:
+    """The short name of the check that failed (known_agency, at_least_0): a problem's rule, which
+    its message already says in words."""
+    column, number = schema.columns.get(case.get("column")), case.get("check_number")
+    if column is None or number is None or pd.isna(number):
+        return str(case.get("check"))
+    return column.checks[int(number)].name
+
+
+def _case_problem(contract: FeedContract, typed: pd.DataFrame, case: dict, rule: str) -> Problem:
     row = typed.loc[case["index"]]
     value = case.get("failure_case")
     value_text = (
         "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
     )
     words = str(case.get("check"))
-    return _problem(contract, row, case.get("column"), value_text, words, f"'{value_text}' {words}")
+    return _problem(contract, row, case.get("column"), value_text, rule, f"'{value_text}' {words}")
 
 
 SET_ASIDE_RULES = {"totals_row", "duplicate_submission"}

@@ -3,6 +3,7 @@ outcome (blocked, quarantined or loaded with a warning), the message and the row
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -59,6 +60,10 @@ def assert_case_outcome(case: dict, feeds: Path, result, rows_loaded: int) -> No
         assert any(case["message"] in str(p) for p in problems), [str(p) for p in problems]
     if case["rule"]:
         assert any(p.rule == case["rule"] for p in problems)
+    # A rule is a short name to filter raw.quarantine by; the message says it in words.
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", p.rule) for p in problems), [
+        p.rule for p in problems
+    ]
     if case["outcome"] == "loaded" and not case["message"]:
         assert problems == []
     for report in result.files:

@@ -111,7 +111,7 @@ def test_each_bad_value_is_quarantined_with_file_row_column_value_and_rule(feeds
         (2, "amount_gbp", "TBC", "money"),
         (3, "payment_date", "31/02/2024", "date"),
         (4, "supplier_name", "", "required"),
-        (5, "service_area", "space", "is not a known " + CONTRACT.engine_rules[0].what),
+        (5, "service_area", "space", CONTRACT.engine_rules[0].rule),
         (6, "area_code", "E06999999", "known_area"),
         (7, "area_code", "W06000001", "english_authority"),
         (8, "area_code", "E07000026", "area_existed_in_year"),

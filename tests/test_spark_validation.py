@@ -82,7 +82,7 @@ RULES_COVERED = {
     "money",
     "date",
     "required",
-    "is not a known " + CONTRACT.engine_rules[0].what,
+    CONTRACT.engine_rules[0].rule,
     "known_area",
     "english_authority",
     "area_existed_in_year",

@@ -442,7 +442,7 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
         known = f"{alias}.{quoted(rule.reference_column)}"
         return rule.column, (
             f"case when {clean[rule.column]} <> '' and {known} is null "
-            f"then 'is not a known {rule.what}' end",
+            f"then {sql_text(rule.rule)} end",
             f"'''' || {clean[rule.column]} || ''' is not a known ' || {sql_text(rule.what)}",
         )
     if isinstance(rule, InFeed):  # schemas/references.must_exist_in
@@ -481,10 +481,9 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
         broken = f"not {rule.holds_sql(value)}"
     else:
         raise TypeError(f"no SQL for the engine rule {rule!r}")
-    words = sql_text(rule.words)
     return rule.column, (
-        f"case when {broken} then {words} end",
-        f"'''' || cast({value} as varchar) || ''' ' || {words}",
+        f"case when {broken} then {sql_text(rule.rule)} end",
+        f"'''' || cast({value} as varchar) || ''' ' || {sql_text(rule.words)}",
     )
 
 
