@@ -16,6 +16,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -44,6 +46,41 @@ def missing_requirements() -> str | None:
             "on Debian: apt-get install openjdk-17-jre-headless"
         )
     return None
+
+
+JVM_EXIT_SECONDS = 30
+
+
+def stop_validation_jvm() -> bool:
+    """Stop the Spark that validated the feeds in this process, and the JVM behind it, before
+    dbt starts its own Spark in another process: spark.stop() ends the session but leaves the
+    JVM running (with its heap) until Python exits, so a build held two JVMs during dbt. A later
+    session starts a new JVM. Returns whether there was one; pyspark is never imported here
+    when this process did not use it."""
+    if "pyspark" not in sys.modules:
+        return False
+    from pyspark import SparkContext
+    from pyspark.sql import SparkSession
+
+    gateway = SparkContext._gateway
+    if gateway is None:
+        return False
+    session = SparkSession.getActiveSession()
+    if session is not None:
+        session.stop()
+    process = getattr(gateway, "proc", None)
+    gateway.shutdown()
+    if process is not None:
+        # pyspark's gateway server exits when its stdin closes (as when Python dies)
+        process.stdin.close()
+        try:
+            process.wait(timeout=JVM_EXIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    SparkContext._gateway = None
+    SparkContext._jvm = None
+    return True
 
 
 def raw_folder(layout: WarehouseLayout) -> Path:
