@@ -2,11 +2,12 @@
 Spark's marts come back to the publish step as Parquet.
 
 Feeds are checked by the same contracts on either engine (same messages, quarantine and row
-accounting). Every feed with a contract's generated SQL (validated_in_engine: the payments, and
-the allocations, outturn and settlements files) is checked inside Spark
-(core/spark_validation.py), which writes its loaded rows to WAREHOUSE/work/spark/raw/<table>/;
-every other feed is loaded into the working DuckDB database as always, and every raw table of
-it is then written out as Parquet in WAREHOUSE/work/spark/raw/<table>/; dbt's on-run-start hook
+accounting). Every feed is checked by its contract's generated SQL (validated_in_engine) inside
+Spark (core/spark_validation.py), which writes its loaded rows to WAREHOUSE/work/spark/raw/<table>/;
+the reference tables a feeds directory replaces are checked row by row on this machine and
+loaded into the working DuckDB database, and every raw table of it is then written out as
+Parquet in WAREHOUSE/work/spark/raw/<table>/. The validation Spark's JVM is shut down before
+dbt's Spark starts (stop_validation_jvm), one JVM at a time; dbt's on-run-start hook
 (macros/raw_tables.sql) registers those folders as Spark tables. Spark writes its marts as plain
 Parquet tables under WAREHOUSE/work/spark/tables/marts.db/<mart>/; the working database gets a
 view over each, so the publish step writes the same snapshot and manifest from them."""
