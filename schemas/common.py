@@ -14,6 +14,7 @@ import pandera.pandas as pa
 from schemas.engine_rules import (
     AllowedValues,
     EngineRule,
+    EveryYearFromStart,
     InRange,
     KnownCode,
     NeededWhen,
@@ -226,6 +227,19 @@ def needed_when(rule: NeededWhen):
         ]
 
     return check
+
+
+def start_years(rule: EveryYearFromStart, context: ValidationContext) -> dict[str, str]:
+    """Each key's start year in the feed the rule names (an intervention's start_year); empty
+    when that feed is not at hand (checking one file alone)."""
+    given = context.feeds.get(rule.feed)
+    if given is None:
+        return {}
+    return {
+        str(r[rule.key_column]): str(r[rule.start_column])
+        for r in given.to_dict("records")
+        if r.get(rule.start_column)
+    }
 
 
 def financial_year_format() -> pa.Check:

@@ -180,6 +180,43 @@ class WithinHorizon:
         return offset >= 0 and duration >= 1 and offset + duration > self.longest
 
 
+@dataclass(frozen=True)
+class EveryYearFromStart:
+    """The rows of one `key_column` (an intervention's costs) compared with each other: their
+    `year_column` starts in the start year that `feed`'s row of the key gives (`start_column`;
+    without one, the key's first year) and leaves out no year up to the key's last, since a year
+    left out would silently count as free. A row before the start year is refused
+    (cost_before_start_year); a year missing is reported on the first row after it, with the
+    other years missing just before (every_cost_year)."""
+
+    key_column: str
+    year_column: str
+    feed: str
+    start_column: str
+    what: str  # "intervention"
+    before_rule = "cost_before_start_year"
+    gap_rule = "every_cost_year"
+
+    def before_words(self, year: str, key: str, start: str) -> str:
+        return (
+            f"'{year}' is before {self.what} {key}'s {self.start_column} {start} (year 0 of its "
+            "appraisal); move the cost into the start year or start the appraisal earlier"
+        )
+
+    @staticmethod
+    def rows_word(missing: int) -> str:
+        return "cost row" if missing == 1 else "cost rows"
+
+    def gap_words(
+        self, key: str, rows_word: str, missing: str, year: str, first: str, last: str
+    ) -> str:
+        return (
+            f"{self.what} {key} has no {rows_word} for {missing} (the years before this row's "
+            f"{year}): every year from its start year {first} to its last cost year {last} "
+            "needs a row (write 0 for a year without spending)"
+        )
+
+
 def confidence_grade(column: str, what: str) -> InRange:
     """A grade of the evidence: 1 (the strongest) to 6 (the weakest)."""
     return InRange(
@@ -205,4 +242,5 @@ EngineRule = (
     | NeededWhen
     | WithinDeflatorSeries
     | WithinHorizon
+    | EveryYearFromStart
 )

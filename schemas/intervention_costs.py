@@ -2,12 +2,18 @@
 cash pounds, from its start year to its last year of spending with no year left out."""
 
 import pandas as pd
-import pandera.pandas as pa
 
-from schemas.common import FeedContract, Field, Problem, ValidationContext, non_negative
-from schemas.engine_rules import WithinDeflatorSeries
+from schemas.common import (
+    FeedContract,
+    Field,
+    Problem,
+    ValidationContext,
+    engine_rule_schema,
+    start_years,
+)
+from schemas.engine_rules import EveryYearFromStart, InFeed, WithinDeflatorSeries, not_negative
 from schemas.interventions import within_deflator_series
-from schemas.references import all_of, must_exist_in
+from schemas.references import all_of, in_feed_rules
 
 
 def _start(year: str) -> int:
@@ -18,15 +24,23 @@ def _label(start: int) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-def _start_years(context: ValidationContext) -> dict[str, str]:
-    interventions = context.feeds.get("interventions")
-    if interventions is None:
-        return {}
-    return {
-        str(r["intervention_id"]): str(r["start_year"])
-        for r in interventions.to_dict("records")
-        if r.get("start_year")
-    }
+def every_year_from_start(rule: EveryYearFromStart):
+    """The row-by-row form of an EveryYearFromStart engine rule."""
+
+    def check(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
+        starts = start_years(rule, context)
+        by_key: dict[str, list[dict]] = {}
+        for row in typed.to_dict("records"):
+            if row.get(rule.key_column) and row.get(rule.year_column):
+                by_key.setdefault(str(row[rule.key_column]), []).append(row)
+        problems = []
+        for key, rows in by_key.items():
+            rows.sort(key=lambda r: (str(r[rule.year_column]), int(r["source_row"])))
+            problems += _before_start(rule, contract, key, rows, starts.get(key))
+            problems += _gaps(rule, contract, key, rows, starts.get(key))
+        return problems
+
+    return check
 
 
 def _problem(contract, row, column, value, rule, message) -> Problem:
@@ -42,70 +56,68 @@ def _problem(contract, row, column, value, rule, message) -> Problem:
     )
 
 
-def cost_year_rules(typed: pd.DataFrame, context: ValidationContext, contract: FeedContract):
-    """Costs start in the intervention's start year (year 0) and every year up to the last cost
-    year has a row: a year left out would silently count as free."""
-    starts = _start_years(context)
-    rows = [
-        r for r in typed.to_dict("records") if r.get("intervention_id") and r.get("financial_year")
+def _before_start(rule, contract, key, rows, start_year) -> list[Problem]:
+    return [
+        _problem(
+            contract,
+            row,
+            rule.year_column,
+            str(row[rule.year_column]),
+            rule.before_rule,
+            rule.before_words(row[rule.year_column], key, start_year),
+        )
+        for row in rows
+        if start_year and str(row[rule.year_column]) < start_year
     ]
-    by_intervention: dict[str, list[dict]] = {}
-    for row in rows:
-        by_intervention.setdefault(str(row["intervention_id"]), []).append(row)
+
+
+def _gaps(rule, contract, key, rows, start_year) -> list[Problem]:
+    """Each year missing from the start to the last year, reported on the row after it."""
+    years = [_start(str(r[rule.year_column])) for r in rows]
+    first = _start(start_year) if start_year else years[0]
+    last = max(years)
+    gaps: dict[int, list[int]] = {}  # source row after the gap -> the years missing before it
+    for missing in range(first, last + 1):
+        if missing not in years:
+            following = next(r for r, y in zip(rows, years, strict=True) if y > missing)
+            gaps.setdefault(int(following["source_row"]), []).append(missing)
     problems = []
-    for intervention, its_rows in by_intervention.items():
-        its_rows.sort(key=lambda r: (str(r["financial_year"]), int(r["source_row"])))
-        start_year = starts.get(intervention)
-        for row in its_rows:
-            if start_year and str(row["financial_year"]) < start_year:
-                problems.append(
-                    _problem(
-                        contract,
-                        row,
-                        "financial_year",
-                        str(row["financial_year"]),
-                        "cost_before_start_year",
-                        f"'{row['financial_year']}' is before intervention {intervention}'s "
-                        f"start_year {start_year} (year 0 of its appraisal); move the cost into "
-                        "the start year or start the appraisal earlier",
-                    )
-                )
-        first = _start(start_year) if start_year else _start(str(its_rows[0]["financial_year"]))
-        present = {_start(str(r["financial_year"])) for r in its_rows}
-        last = max(present)
-        gaps: dict[int, list[int]] = {}  # source row after the gap -> the years missing before it
-        for missing in range(first, last + 1):
-            if missing not in present:
-                following = next(r for r in its_rows if _start(str(r["financial_year"])) > missing)
-                gaps.setdefault(int(following["source_row"]), []).append(missing)
-        for row in its_rows:
-            missing_years = [_label(y) for y in gaps.pop(int(row["source_row"]), [])]
-            if not missing_years:
-                continue
-            rows_word = "cost row" if len(missing_years) == 1 else "cost rows"
+    for row in rows:
+        missing_years = [_label(y) for y in gaps.pop(int(row["source_row"]), [])]
+        if missing_years:
+            shown = ", ".join(missing_years)
             problems.append(
                 _problem(
                     contract,
                     row,
-                    "financial_year",
-                    ", ".join(missing_years),
-                    "every_cost_year",
-                    f"intervention {intervention} has no {rows_word} for "
-                    f"{', '.join(missing_years)} (the years before this row's "
-                    f"{row['financial_year']}): every year from its start year {_label(first)} "
-                    f"to its last cost year {_label(last)} needs a row (write 0 for a year "
-                    "without spending)",
+                    rule.year_column,
+                    shown,
+                    rule.gap_rule,
+                    rule.gap_words(
+                        key,
+                        rule.rows_word(len(missing_years)),
+                        shown,
+                        row[rule.year_column],
+                        _label(first),
+                        _label(last),
+                    ),
                 )
             )
     return problems
 
 
-def schema(context: ValidationContext) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        {"cost_gbp": pa.Column(object, non_negative("a cost"), nullable=True)},
-        strict=False,
-    )
-
+# Costs start in the intervention's start year (year 0) and every year up to the last cost year
+# has a row.
+COST_YEARS = EveryYearFromStart(
+    "intervention_id", "financial_year", "interventions", "start_year", "intervention"
+)
+COST_IN_SERIES = WithinDeflatorSeries("financial_year", "a cost in that year")
+RULES = [
+    not_negative("cost_gbp", "a cost"),
+    InFeed("intervention_id", "interventions", "intervention_id", "known intervention"),
+    COST_IN_SERIES,
+    COST_YEARS,
+]
 
 CONTRACT = FeedContract(
     name="intervention_costs",
@@ -121,10 +133,12 @@ CONTRACT = FeedContract(
     ],
     key=["intervention_id", "financial_year"],
     row_problems="block",
-    schema=schema,
+    schema=engine_rule_schema(RULES),
     row_rules=all_of(
-        must_exist_in("intervention_id", "interventions", "intervention_id", "known intervention"),
-        within_deflator_series(WithinDeflatorSeries("financial_year", "a cost in that year")),
-        cost_year_rules,
+        in_feed_rules(RULES),
+        within_deflator_series(COST_IN_SERIES),
+        every_year_from_start(COST_YEARS),
     ),
+    engine_rules=RULES,
+    validated_in_engine=True,
 )

@@ -20,13 +20,17 @@ CASES = sorted(p.parent for p in CATALOGUE.glob("*/case.json"))
 
 
 def cross_feed_context(feeds: Path):
-    """Reference data (with any override in the case) plus a settlement S1 (2025-26 to 2029-30)
-    and the funding line DFE-AEB, for the rules that look across feeds."""
+    """Reference data (with any override in the case) plus a settlement S1 (2025-26 to 2029-30),
+    the funding line DFE-AEB and the demo's intervention E47000001-RS1 (starting 2025-26), for
+    the rules that look across feeds."""
     context, _ = reference_context(feeds)
     context.feeds["settlements"] = pd.DataFrame(
         {"settlement_id": ["S1"], "first_year": ["2025-26"], "last_year": ["2029-30"]}
     )
     context.feeds["allocations"] = pd.DataFrame({"funding_line": ["DFE-AEB"]})
+    context.feeds["interventions"] = pd.DataFrame(
+        {"intervention_id": ["E47000001-RS1"], "start_year": ["2025-26"]}
+    )
     return context
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from orchestration.core.engine_validation import validate_in_engine
 from orchestration.core.feed_files import HEADER_ROW, spreadsheet_rows
@@ -269,6 +271,98 @@ def test_a_cost_before_the_start_year_is_refused(with_interventions):
     _, _, problems = validate(intervention_costs.CONTRACT, rows, with_interventions)
     problem = only_problem(problems, COSTS_FILE, 1, "financial_year")
     assert problem.message.startswith("'2024-25' is before intervention GM-KW1's start_year")
+
+
+def test_a_cost_before_the_start_year_and_a_gap_after_it_are_two_problems(with_interventions):
+    rows = [cost("2026-27"), cost("2024-25"), cost("2028-29")]
+    _, _, problems = validate(intervention_costs.CONTRACT, rows, with_interventions)
+    problems = sorted(problems, key=lambda p: p.row)
+    assert [(p.row, p.rule, p.value) for p in problems] == [
+        (2, "every_cost_year", "2025-26"),
+        (3, "cost_before_start_year", "2024-25"),
+        (4, "every_cost_year", "2027-28"),
+    ]
+    assert problems[0].message.startswith("intervention GM-KW1 has no cost row for 2025-26 ")
+
+
+def test_a_gap_is_named_on_the_first_row_after_it_of_each_intervention(with_interventions):
+    """Rows in any order, a year given twice, two interventions: the gap is reported on the
+    first row (in the file) of the year after it, for each intervention once."""
+    rows = [
+        cost("2028-29", intervention_id="GM-XX1"),
+        cost("2027-28"),
+        cost("2025-26"),
+        cost("2027-28", cost_gbp="1"),
+        cost("2025-26", intervention_id="GM-XX1"),
+    ]
+    _, _, problems = validate(intervention_costs.CONTRACT, rows, with_interventions)
+    gaps = [(p.row, p.value, p.message) for p in problems if p.rule == "every_cost_year"]
+    assert gaps == [
+        (
+            2,  # GM-XX1 is not in the interventions feed: its first year is its earliest
+            "2026-27, 2027-28",
+            "intervention GM-XX1 has no cost rows for 2026-27, 2027-28 (the years before this "
+            "row's 2028-29): every year from its start year 2025-26 to its last cost year "
+            "2028-29 needs a row (write 0 for a year without spending)",
+        ),
+        (
+            3,
+            "2026-27",
+            "intervention GM-KW1 has no cost row for 2026-27 (the years before this row's "
+            "2027-28): every year from its start year 2025-26 to its last cost year 2027-28 "
+            "needs a row (write 0 for a year without spending)",
+        ),
+    ]
+
+
+COST_YEAR_RULES = {"every_cost_year", "cost_before_start_year"}
+cost_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["A", "B", "C"]),
+        st.integers(2022, 2032),
+        st.sampled_from(["{s}-{e:02d}", "{s}/{e:02d}", "FY{s}-{e:02d}"]),
+    ),
+    min_size=1,
+    max_size=14,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=cost_rows, starts=st.dictionaries(st.sampled_from(["A", "B"]), st.integers(2022, 2030)))
+def test_the_cost_year_rules_give_the_same_problems_on_both_paths(context, path, rows, starts):
+    """Random costs (interventions with and without a start year, years in any order, left out,
+    repeated, written in the tolerated forms, past the deflator series): the engine's set-based
+    SQL reports the same rows, values and messages as the row-by-row rules."""
+    if path == "in_engine":
+        pytest.skip("compares both paths itself")
+    context.feeds["interventions"] = pd.DataFrame(
+        {
+            "intervention_id": list(starts),
+            "start_year": [f"{s}-{(s + 1) % 100:02d}" for s in starts.values()],
+        }
+    )
+    written = [
+        cost(form.format(s=year, e=(year + 1) % 100), intervention_id=key, cost_gbp=str(n))
+        for n, (key, year, form) in enumerate(rows)
+    ]
+    try:
+        _, _, by_rows = validate_frames(
+            intervention_costs.CONTRACT, [frame(written, COSTS_FILE)], context
+        )
+        PATH["in_engine"] = True
+        _, _, in_engine = validate(intervention_costs.CONTRACT, written, context)
+    finally:
+        PATH["in_engine"] = False
+        context.feeds.pop("interventions")
+    found = [sorted(str(p) for p in ps if p.rule in COST_YEAR_RULES) for ps in (by_rows, in_engine)]
+    values = [
+        sorted((p.row, p.value) for p in ps if p.rule in COST_YEAR_RULES)
+        for ps in (by_rows, in_engine)
+    ]
+    assert values[0] == values[1]
+    assert found[0] == found[1]
 
 
 def test_a_cost_year_outside_the_deflator_series_is_refused(with_interventions):

@@ -39,11 +39,12 @@ from orchestration.core.feed_files import (
 from orchestration.core.load_feeds import SQL_TYPES, ensure_bookkeeping_tables, with_settings
 from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
 from schemas import geography, tolerance
-from schemas.common import FeedContract, Field, Problem, ValidationContext
+from schemas.common import FeedContract, Field, Problem, ValidationContext, start_years
 from schemas.engine_rules import (
     COMBINED_AUTHORITY_PREFIX,
     AllowedValues,
     AreaExistedInYear,
+    EveryYearFromStart,
     InFeed,
     InRange,
     KnownCode,
@@ -391,12 +392,19 @@ def _start_year(rule: AreaExistedInYear, value: str) -> str:
     return f"(year({value}) - case when month({value}) < 4 then 1 else 0 end)"
 
 
+def _year_label(start_year: str) -> str:
+    """The financial year YYYY-YY that starts in the calendar year `start_year` (an integer)."""
+    return (
+        f"(cast({start_year} as varchar) || '-' || "
+        f"lpad(cast(({start_year} + 1) % 100 as varchar), 2, '0'))"
+    )
+
+
 def _area_rule(rule: AreaExistedInYear, alias: str, clean: dict, typed: dict) -> tuple[str, str]:
     """geography.area_year_problem in SQL: (rule expression, message expression)."""
     code, day = clean[rule.code_column], _when_column(rule, typed)
     start_year = _start_year(rule, day)
-    next_year = f"lpad(cast(({start_year} + 1) % 100 as varchar), 2, '0')"
-    year = f"(cast({start_year} as varchar) || '-' || {next_year})"
+    year = _year_label(start_year)
     midpoint = f"make_date({start_year}, 9, 30)"
     prefixes = " or ".join(f"{code} like '{p}%'" for p in geography.ENGLISH_AUTHORITY_PREFIXES)
     named = f"({alias}.area_code || ' (' || {alias}.area_name || ')')"
@@ -467,6 +475,8 @@ def _value_rule(rule, alias: str, clean: dict, typed: dict) -> tuple[str, tuple[
         return rule.column, _within_series_rule(rule, typed[rule.column])
     if isinstance(rule, WithinHorizon):
         return rule.duration_column, _horizon_rule(rule, typed)
+    if isinstance(rule, EveryYearFromStart):
+        return rule.year_column, _every_year_rule(rule, alias, clean, typed)
     if isinstance(rule, YearsInOrder):
         first, last = typed[rule.first_column], typed[rule.last_column]
         return rule.last_column, (
@@ -518,6 +528,59 @@ def _horizon_rule(rule: WithinHorizon, typed: dict) -> tuple[str, str, str]:
     )
 
 
+def _every_year_join(rule: EveryYearFromStart, alias: str) -> str:
+    """Each row of a key with a year, beside the key's first year (its start year in `feed`, or
+    its earliest), its last year and the year of the row before it (years in order, then rows):
+    the rows of a key compared with each other, by window, over every row checked_sql reads."""
+    key, year = quoted("typed_" + rule.key_column), quoted("typed_" + rule.year_column)
+    keyed = "partition by k.key"
+    return (
+        "left join (select k.source_file, k.source_row, k.year, s.start, "
+        f"coalesce(cast(substr(s.start, 1, 4) as integer), min(k.year) over ({keyed})) as first, "
+        f"max(k.year) over ({keyed}) as last, lag(k.year) over ({keyed} "
+        "order by k.year, k.source_row, k.source_file) as previous "
+        f"from (select source_file, source_row, {key} as key, "
+        f"cast(substr({year}, 1, 4) as integer) as year from typed_rows "
+        f"where {key} <> '' and {year} is not null and not is_totals_row) k "
+        f"left join {_start_table(rule)} s on k.key = s.key) {alias} "
+        f"on {alias}.source_file = i.source_file and {alias}.source_row = i.source_row"
+    )
+
+
+def _every_year_rule(rule: EveryYearFromStart, alias: str, clean: dict, typed: dict):
+    """schemas/intervention_costs.every_year_from_start in SQL: (rule, message, value). The
+    years missing before a row are those after the year of the row before it (and from the
+    first year), up to its own; a second row of one year has none."""
+    year, key = typed[rule.year_column], clean[rule.key_column]
+    before = f"{alias}.start is not null and {year} < {alias}.start"
+    low = f"greatest({alias}.first, coalesce({alias}.previous + 1, {alias}.first))"
+    count = f"({alias}.year - {low})"
+    missing = (
+        f"array_to_string(list_transform(range({low}, {alias}.year), "
+        f"lambda y: {_year_label('y')}), ', ')"
+    )
+    rows_word = (
+        f"case when {count} = 1 then {sql_text(rule.rows_word(1))} "
+        f"else {sql_text(rule.rows_word(2))} end"
+    )
+    gap_words = _sql_sentence(
+        rule.gap_words,
+        key,
+        rows_word,
+        missing,
+        year,
+        _year_label(f"{alias}.first"),
+        _year_label(f"{alias}.last"),
+    )
+    before_words = _sql_sentence(rule.before_words, year, key, f"{alias}.start")
+    return (
+        f"case when {before} then {sql_text(rule.before_rule)} "
+        f"when {count} > 0 then {sql_text(rule.gap_rule)} end",
+        f"case when {before} then {before_words} else {gap_words} end",
+        f"case when {before} then {year} else {missing} end",
+    )
+
+
 # Feeds whose years are not priced with the GDP deflator (schemas/validate.years_without_deflator)
 NOT_DEFLATED = ("deflators", "unit_costs")
 
@@ -544,8 +607,7 @@ def _years_needed(contract: FeedContract, typed: dict) -> str:
     first, last = typed["first_year"], typed["last_year"]
     span = (
         f"list_transform(range(cast(substr({first}, 1, 4) as integer), "
-        f"cast(substr({last}, 1, 4) as integer) + 1), lambda y: cast(y as varchar) || '-' || "
-        "lpad(cast((y + 1) % 100 as varchar), 2, '0'))"
+        f"cast(substr({last}, 1, 4) as integer) + 1), lambda y: {_year_label('y')})"
     )
     both = f"{first} is not null and {last} is not null and {first} <= {last}"
     return f"(case when {both} and len({given}) = 2 then {span} else {given} end)"
@@ -588,6 +650,8 @@ def checked_sql(contract: FeedContract, incoming: str) -> str:
         alias = f"r{n}"
         if isinstance(rule, KnownCode | AreaExistedInYear | InFeed | YearInSpan):
             joins.append(_reference_join(rule, alias, clean))
+        elif isinstance(rule, EveryYearFromStart):
+            joins.append(_every_year_join(rule, alias))
         column, checks = _value_rule(rule, alias, clean, typed)
         rule_for.setdefault(column, []).append(checks)
     deflated, span_columns = _deflator_column(contract), []
@@ -954,6 +1018,7 @@ def register_checked_against(con, contract: FeedContract, context: ValidationCon
     _register_deflators(con, contract, context)
     _register_feeds(con, contract, context)
     _register_spans(con, contract, context)
+    _register_starts(con, contract, context)
 
 
 def _register_reference(con, contract: FeedContract, context: ValidationContext) -> None:
@@ -1018,6 +1083,26 @@ def _register_spans(con, contract: FeedContract, context: ValidationContext) -> 
         con.register("feed_spans_frame", spans)
         con.execute(
             f"create or replace temp table {_span_table(rule)} as select * from feed_spans_frame"
+        )
+
+
+def _start_table(rule: EveryYearFromStart) -> str:
+    return f"ref_start_{rule.feed}"
+
+
+def _register_starts(con, contract: FeedContract, context: ValidationContext) -> None:
+    """Each key's start year in the feed an EveryYearFromStart rule names (an intervention's)."""
+    for rule in contract.engine_rules:
+        if not isinstance(rule, EveryYearFromStart):
+            continue
+        starts = pd.DataFrame(
+            list(start_years(rule, context).items()), columns=["key", "start"], dtype=str
+        )
+        con.register("feed_starts_frame", starts)
+        con.execute(
+            f"create or replace temp table {_start_table(rule)} as "
+            "select cast(key as varchar) as key, cast(start as varchar) as start "
+            "from feed_starts_frame"
         )
 
 

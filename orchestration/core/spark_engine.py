@@ -2,11 +2,12 @@
 Spark's marts come back to the publish step as Parquet.
 
 Feeds are checked by the same contracts on either engine (same messages, quarantine and row
-accounting). Every feed with a contract's generated SQL (validated_in_engine: the payments, and
-the allocations, outturn and settlements files) is checked inside Spark
-(core/spark_validation.py), which writes its loaded rows to WAREHOUSE/work/spark/raw/<table>/;
-every other feed is loaded into the working DuckDB database as always, and every raw table of
-it is then written out as Parquet in WAREHOUSE/work/spark/raw/<table>/; dbt's on-run-start hook
+accounting). Every feed is checked by its contract's generated SQL (validated_in_engine) inside
+Spark (core/spark_validation.py), which writes its loaded rows to WAREHOUSE/work/spark/raw/<table>/;
+the reference tables a feeds directory replaces are checked row by row on this machine and
+loaded into the working DuckDB database, and every raw table of it is then written out as
+Parquet in WAREHOUSE/work/spark/raw/<table>/. The validation Spark's JVM is shut down before
+dbt's Spark starts (stop_validation_jvm), one JVM at a time; dbt's on-run-start hook
 (macros/raw_tables.sql) registers those folders as Spark tables. Spark writes its marts as plain
 Parquet tables under WAREHOUSE/work/spark/tables/marts.db/<mart>/; the working database gets a
 view over each, so the publish step writes the same snapshot and manifest from them."""
@@ -16,6 +17,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -44,6 +47,41 @@ def missing_requirements() -> str | None:
             "on Debian: apt-get install openjdk-17-jre-headless"
         )
     return None
+
+
+JVM_EXIT_SECONDS = 30
+
+
+def stop_validation_jvm() -> bool:
+    """Stop the Spark that validated the feeds in this process, and the JVM behind it, before
+    dbt starts its own Spark in another process: spark.stop() ends the session but leaves the
+    JVM running (with its heap) until Python exits, so a build held two JVMs during dbt. A later
+    session starts a new JVM. Returns whether there was one; pyspark is never imported here
+    when this process did not use it."""
+    if "pyspark" not in sys.modules:
+        return False
+    from pyspark import SparkContext
+    from pyspark.sql import SparkSession
+
+    gateway = SparkContext._gateway
+    if gateway is None:
+        return False
+    session = SparkSession.getActiveSession()
+    if session is not None:
+        session.stop()
+    process = getattr(gateway, "proc", None)
+    gateway.shutdown()
+    if process is not None:
+        # pyspark's gateway server exits when its stdin closes (as when Python dies)
+        process.stdin.close()
+        try:
+            process.wait(timeout=JVM_EXIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    SparkContext._gateway = None
+    SparkContext._jvm = None
+    return True
 
 
 def raw_folder(layout: WarehouseLayout) -> Path:

@@ -13,7 +13,7 @@ from packaging import version
 from orchestration.core.audit import load_gx_in_background
 from orchestration.core.paths import DBT_PROJECT_DIR
 from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
-from orchestration.core.spark_engine import export_raw_tables
+from orchestration.core.spark_engine import export_raw_tables, stop_validation_jvm
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 
@@ -105,6 +105,8 @@ def warehouse_models(
     target = settings.layout.dbt_target(settings.engine)
     clear_run_artifacts(target)
     variables = dbt_vars(settings, raw_tables_for_engine(settings))
+    if settings.engine == "spark":
+        stop_validation_jvm()  # one JVM at a time: dbt's own Spark starts in its process
     load_gx_in_background()  # for the publish's audit, while this process waits for dbt
     invocation = dbt.cli(
         [
