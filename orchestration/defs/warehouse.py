@@ -2,7 +2,10 @@
 tests run by `dbt build` and shown as asset checks."""
 
 import json
+import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from importlib import metadata
 
@@ -12,8 +15,10 @@ from packaging import version
 
 from orchestration.core.audit import load_gx_in_background
 from orchestration.core.paths import DBT_PROJECT_DIR
+from orchestration.core.payment_years import year_start
 from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
 from orchestration.core.spark_engine import export_raw_tables
+from orchestration.defs.partitions import ONE_RUN, PAYMENT_YEARS, every_year
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 
@@ -75,13 +80,6 @@ def raw_tables_for_engine(settings: WholeplaceSettings) -> list[str]:
         return export_raw_tables(con, settings.layout)
 
 
-def full_refresh(settings: WholeplaceSettings) -> list[str]:
-    """dbt's incremental models (int_payments_by_file) add to what they hold only in a build after
-    one more month; every other build starts them again, so a changed or removed file, or a
-    payments table that was loaded again in full, leaves no old sums behind."""
-    return [] if settings.new_payments_files else ["--full-refresh"]
-
-
 def clear_run_artifacts(target) -> None:
     """Remove the last build's artifacts but keep dbt's parse cache: the next build of the same
     warehouse (same --vars) then skips a full parse of the project, several seconds."""
@@ -96,10 +94,29 @@ def clear_run_artifacts(target) -> None:
             path.unlink(missing_ok=True)
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
-def warehouse_models(
-    context: AssetExecutionContext, dbt: WarehouseDbt, settings: WholeplaceSettings
-):
+# The payments' dbt models, partitioned by financial year like the payments feed; every other
+# model reads every year and is built whole.
+PAYMENTS_MODELS = "stg_feeds__spend_transactions int_payments_by_file"
+YEARS_VARIABLE = "WHOLEPLACE_PAYMENT_YEARS"  # read by int_payments_by_file
+
+
+@contextmanager
+def environment(name: str, value: str) -> Iterator[None]:
+    """One environment variable for the dbt started inside: an environment variable, not a
+    --var, because dbt reparses the whole project when its vars change but only the models
+    reading an environment variable when it changes."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
+def _dbt_build(context, dbt: WarehouseDbt, settings: WholeplaceSettings, refresh: bool):
     # dbt's run artifacts live with the warehouse they describe and are replaced each build,
     # so the repository's target/ holds only the manifest and builds of two warehouses never mix.
     target = settings.layout.dbt_target(settings.engine)
@@ -114,7 +131,7 @@ def warehouse_models(
             "--vars",
             variables,
             *NOT_IN_A_BUILD,
-            *full_refresh(settings),
+            *(["--full-refresh"] if refresh else []),
         ],
         context=context,
         target_path=target,
@@ -125,3 +142,35 @@ def warehouse_models(
         if done % PROGRESS_EVERY == 0:
             say(context, f"dbt build: {min(done, steps)} of {steps} done")
         yield event
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select=PAYMENTS_MODELS,
+    name="payments_models",
+    partitions_def=PAYMENT_YEARS,
+    backfill_policy=ONE_RUN,
+)
+def payments_models(
+    context: AssetExecutionContext, dbt: WarehouseDbt, settings: WholeplaceSettings
+):
+    """A run of every year starts int_payments_by_file again (--full-refresh), so a changed or
+    removed file leaves no old sums behind; a run of some years deletes and sums again only
+    theirs (incremental, the years in WHOLEPLACE_PAYMENT_YEARS)."""
+    starts = [str(year_start(key)) for key in context.partition_keys]
+    with environment(YEARS_VARIABLE, ",".join(starts)):
+        yield from _dbt_build(context, dbt, settings, refresh=every_year(context))
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    exclude=PAYMENTS_MODELS,
+    name="warehouse_models",
+)
+def other_models(context: AssetExecutionContext, dbt: WarehouseDbt, settings: WholeplaceSettings):
+    yield from _dbt_build(context, dbt, settings, refresh=not settings.payments_partial)
+
+
+warehouse_models = [payments_models, other_models]
