@@ -132,6 +132,7 @@ def rebuild_for(con, feeds_dir: Path, changed: set[str], on_disk: set[str]) -> R
     spend_transactions/<name>). on_disk: every payments file in the feeds directory. `con` is
     the last build's working database; temp tables are left on it."""
     con.execute("drop table if exists text_rows")
+    _text_rows(con, feeds_dir, [])
     files = set(changed)
     more = files
     while more:
