@@ -273,10 +273,12 @@ def _payments_rebuild(context, settings: WholeplaceSettings) -> Rebuild | None:
         rebuild = rebuild_of_years(con, settings.feeds, list(context.partition_keys))
     beyond = sorted(set(rebuild.years) - set(context.partition_keys))
     if beyond:
+        files = rebuild.files + rebuild.gone
         raise Failure(
-            f"{', '.join(rebuild.files + rebuild.gone)} also have payments in {', '.join(beyond)}: "
-            f"materialise {', '.join(covering(rebuild.years + tuple(context.partition_keys)))} "
-            "together, or run `wholeplace build`"
+            f"{', '.join(files)} {'has' if len(files) == 1 else 'have'} payments in "
+            f"{years_words(beyond)} too: materialise "
+            f"{years_words(covering(rebuild.years + tuple(context.partition_keys)))} together, "
+            "or run `wholeplace build`"
         )
     return rebuild
 

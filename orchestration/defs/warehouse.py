@@ -24,6 +24,7 @@ from orchestration.defs.resources import WholeplaceSettings
 
 PROGRESS_EVERY = 100
 PARSE_CACHE = "partial_parse.msgpack"
+RUN_RESULTS = "run_results.json"
 
 # dbt's unit tests check the models' logic on fixtures, not the data: they are development
 # tests, and as dbt advises for production a build runs the models and their data tests only
@@ -80,13 +81,14 @@ def raw_tables_for_engine(settings: WholeplaceSettings) -> list[str]:
         return export_raw_tables(con, settings.layout)
 
 
-def clear_run_artifacts(target) -> None:
+def clear_run_artifacts(target, keep: str = "") -> None:
     """Remove the last build's artifacts but keep dbt's parse cache: the next build of the same
-    warehouse (same --vars) then skips a full parse of the project, several seconds."""
+    warehouse (same --vars) then skips a full parse of the project, several seconds. keep: the
+    results of an earlier dbt build of this run."""
     if not target.is_dir():
         return
     for path in target.iterdir():
-        if path.name == PARSE_CACHE:
+        if path.name in (PARSE_CACHE, keep):
             continue
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
@@ -120,7 +122,8 @@ def _dbt_build(context, dbt: WarehouseDbt, settings: WholeplaceSettings, refresh
     # dbt's run artifacts live with the warehouse they describe and are replaced each build,
     # so the repository's target/ holds only the manifest and builds of two warehouses never mix.
     target = settings.layout.dbt_target(settings.engine)
-    clear_run_artifacts(target)
+    earlier = f".{RUN_RESULTS}.{context.run_id}"
+    clear_run_artifacts(target, keep=earlier)
     variables = dbt_vars(settings, raw_tables_for_engine(settings))
     load_gx_in_background()  # for the publish's audit, while this process waits for dbt
     invocation = dbt.cli(
@@ -138,10 +141,29 @@ def _dbt_build(context, dbt: WarehouseDbt, settings: WholeplaceSettings, refresh
     )
     steps = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
     say(context, f"dbt build: {steps} models, seeds and tests")
-    for done, event in enumerate(invocation.stream(), start=1):
-        if done % PROGRESS_EVERY == 0:
-            say(context, f"dbt build: {min(done, steps)} of {steps} done")
-        yield event
+    try:
+        for done, event in enumerate(invocation.stream(), start=1):
+            if done % PROGRESS_EVERY == 0:
+                say(context, f"dbt build: {min(done, steps)} of {steps} done")
+            yield event
+    finally:
+        with_earlier_results(target, earlier)
+
+
+def with_earlier_results(target, earlier: str) -> None:
+    """A build runs dbt twice (the payments' models, then the rest), and each dbt build writes
+    run_results.json afresh: the results of both are kept in it, for the summary and its
+    failures (core/dbt_results.py)."""
+    latest, kept = target / RUN_RESULTS, target / earlier
+    if not latest.is_file():
+        return
+    results = json.loads(latest.read_text())
+    if kept.is_file():
+        again = {r["unique_id"] for r in results["results"]}  # a test both dbt builds ran
+        before = [r for r in json.loads(kept.read_text())["results"] if r["unique_id"] not in again]
+        results["results"] = before + results["results"]
+        latest.write_text(json.dumps(results))
+    kept.write_text(json.dumps(results))
 
 
 @dbt_assets(
