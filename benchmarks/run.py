@@ -46,7 +46,7 @@ SEEDS = ROOT / "dbt_project" / "seeds" / "reference"
 BIN = Path(sys.executable).parent
 MONTHS = 120
 EXTRA_MONTH = "2025-04"
-EXTRA_MONTH_NAME = f"payments_{EXTRA_MONTH}"  # sorts after payments.csv, so it can be appended
+EXTRA_MONTH_NAME = f"payments_{EXTRA_MONTH}"  # in 2025-26, which payments.csv has none of
 INCREMENTAL = "incremental build:"
 
 

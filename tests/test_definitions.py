@@ -45,3 +45,25 @@ def test_the_dbt_resource_knows_the_version_dbt_itself_reports():
     core = re.search(r"installed:\s*(\d+\.\d+\.\d+)", reported.stdout)
     assert core, reported.stdout
     assert str(dbt._cli_version) == core.group(1)
+
+
+def test_the_payments_and_their_models_are_partitioned_by_financial_year():
+    """`dagster dev` shows the years of the deflator series as the payments' partitions; every
+    other asset reads every year."""
+    from orchestration.core.payment_years import YEARS
+
+    graph = defs.resolve_asset_graph()
+    partitioned = {
+        key.to_user_string(): graph.get(key).partitions_def.get_partition_keys()
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).partitions_def
+    }
+    assert sorted(partitioned) == [
+        "intermediate/int_payments_by_file",
+        "raw/spend_transactions",
+        "staging/stg_feeds__spend_transactions",
+    ]
+    assert all(keys == list(YEARS) for keys in partitioned.values())
+    assert YEARS[0] == "2000-01" and "2024-25" in YEARS and YEARS[-1] == "2030-31"
+    mart = graph.get(AssetKey(["marts", "place_spend_by_funding_line"]))
+    assert AssetKey(["intermediate", "int_payments_by_file"]) in mart.parent_keys

@@ -18,8 +18,9 @@ from orchestration.core import incremental
 from orchestration.core.engine_validation import configure, validate_in_engine
 from orchestration.core.feed_files import FeedFile
 from orchestration.core.incremental import mark_started, plan_build, record_finished
-from orchestration.core.load_feeds import ensure_bookkeeping_tables, reference_context
+from orchestration.core.load_feeds import reference_context
 from orchestration.core.paths import WarehouseLayout
+from orchestration.core.payment_years import Rebuild
 from schemas import spend_transactions
 
 HEADER = (
@@ -46,13 +47,7 @@ def built(tmp_path):
     write(feeds / "spend_transactions" / "payments.csv", HEADER, PAYMENT)
     layout = WarehouseLayout(tmp_path / "warehouse")
     layout.work_dir.mkdir(parents=True)
-    with duckdb.connect(str(layout.database)) as con:
-        ensure_bookkeeping_tables(con)
-        con.execute(
-            "insert into raw.feed_files values ('spend_transactions', "
-            "'spend_transactions/payments.csv', ?, 1, 1, 0, false)",
-            [incremental.sha256(feeds / "spend_transactions" / "payments.csv")],
-        )
+    _validate(feeds, layout.database, [], append=False).close()  # raw tables as a build leaves
     plan = plan_build(feeds, layout, "duckdb", "2024-25")
     mark_started(layout, plan)
     record_finished(layout, plan)
@@ -71,15 +66,107 @@ def test_the_first_build_of_a_warehouse_is_full(tmp_path):
     )
 
 
-def test_a_new_payments_file_is_added_incrementally(built):
+def test_a_new_payments_file_recomputes_only_its_year(built):
     feeds, layout = built
-    write(feeds / "spend_transactions" / "payments_2025-04.csv", HEADER, PAYMENT, PAYMENT)
+    write(
+        feeds / "spend_transactions" / "payments_2025-04.csv",
+        HEADER,
+        "2025-04-01,E08000003,asc,,Acme,Care,10.00,T7",
+        "2025-04-02,E08000003,asc,,Acme,Care,12.00,T8",
+    )
     result = plan_build(feeds, layout, "duckdb", "2024-25")
     assert not result.full
-    assert result.new_files == ("payments_2025-04.csv",)
+    assert result.payments.files == ("spend_transactions/payments_2025-04.csv",)
+    assert result.years == ["2025-26"]
     assert result.line.startswith(
-        "incremental build: 1 new payments file (payments_2025-04.csv, 2 rows); other feeds "
-        "unchanged since the build of 20"
+        "incremental build: payments for 2025-26 (1 file added: payments_2025-04.csv, 2 rows); "
+        "other feeds unchanged since the build of 20"
+    )
+
+
+def test_a_file_spanning_two_years_recomputes_both(built):
+    feeds, layout = built
+    write(
+        feeds / "spend_transactions" / "payments_2025-04.csv",
+        HEADER,
+        "2025-03-31,E08000003,asc,,Acme,Care,10.00,T7",
+        " 2025-04-01 ,E08000003,asc,,Acme,Care,12.00,T8",  # spaces: the contract trims them
+        "31/02/2019,E08000003,asc,,Acme,Care,12.00,T9",  # not a date: in no year
+    )
+    assert plan_build(feeds, layout, "duckdb", "2024-25").years == ["2024-25", "2025-26"]
+
+
+def test_a_changed_file_recomputes_the_years_of_its_old_and_new_payments(built):
+    feeds, layout = built
+    write(feeds / "spend_transactions" / "payments.csv", HEADER, PAYMENT.replace("2024", "2022"))
+    result = plan_build(feeds, layout, "duckdb", "2024-25")
+    # 2022-23 (now) and 2024-25 (before); the range between is run as well
+    assert result.years == ["2022-23", "2023-24", "2024-25"]
+    assert result.payments.files == ("spend_transactions/payments.csv",)
+    assert result.line.startswith(
+        "incremental build: payments for 2022-23 to 2024-25 (1 file changed: payments.csv, 1 rows)"
+    )
+
+
+def test_a_removed_payments_file_recomputes_the_years_it_had(built):
+    feeds, layout = built
+    write(
+        feeds / "spend_transactions" / "payments_2025-04.csv",
+        HEADER,
+        "2025-04-01,E08000003,asc,,Acme,Care,10.00,T7",
+    )
+    (feeds / "spend_transactions" / "payments.csv").unlink()
+    result = plan_build(feeds, layout, "duckdb", "2024-25")
+    assert result.payments.gone == ("spend_transactions/payments.csv",)
+    assert result.years == ["2024-25", "2025-26"]
+    assert result.line.startswith(
+        "incremental build: payments for 2024-25 to 2025-26 (1 file added: "
+        "payments_2025-04.csv, 1 rows; 1 removed: payments.csv)"
+    )
+
+
+def test_a_new_file_repeating_a_loaded_payment_reads_that_file_again(built):
+    """Of two payments with one key a build keeps the first file's: judged together."""
+    feeds, layout = built
+    write(
+        feeds / "spend_transactions" / "0-early.csv",
+        HEADER,
+        "2019-05-01,E08000003,asc,,Acme,Care,9.00,T1",
+    )
+    result = plan_build(feeds, layout, "duckdb", "2024-25")
+    assert result.payments.files == (
+        "spend_transactions/0-early.csv",
+        "spend_transactions/payments.csv",
+    )
+    assert result.years[0] == "2019-20" and result.years[-1] == "2024-25"
+    assert "; 1 more file(s) sharing payments with them read again)" in result.line
+
+
+def test_a_run_of_some_years_in_dagster_dev_reads_the_files_with_payments_in_them(built):
+    from orchestration.core.payment_years import rebuild_of_years
+
+    feeds, layout = built
+    write(feeds / "spend_transactions" / "may.csv", HEADER, "2025-05-01,E08000003,asc,,A,C,1,T7")
+    with duckdb.connect(str(layout.database)) as con:
+        assert rebuild_of_years(con, feeds, ["2025-26"]) == Rebuild(
+            ("spend_transactions/may.csv",), (), ("2025-26",)
+        )
+        assert rebuild_of_years(con, feeds, ["2024-25"]) == Rebuild(
+            ("spend_transactions/payments.csv",), (), ("2024-25",)
+        )
+        assert rebuild_of_years(con, feeds, ["2023-24"]) == Rebuild((), (), ())
+
+
+def test_payments_outside_the_partitioned_years_are_a_full_build(built):
+    feeds, layout = built
+    write(
+        feeds / "spend_transactions" / "payments_1999.csv",
+        HEADER,
+        "1999-05-01,E08000003,asc,,Acme,Care,9.00,T5",
+    )
+    assert plan(feeds, layout) == (
+        "full build: payments in 1999-00 are outside the financial years the warehouse is "
+        "partitioned by (2000-01 to 2030-31, the deflator series)"
     )
 
 
@@ -101,21 +188,12 @@ def test_asked_for_spark_or_another_price_base_is_a_full_build(built, options, r
     assert plan(feeds, layout, **options) == reason
 
 
-def test_a_changed_old_payments_file_is_a_full_build(built):
-    feeds, layout = built
-    write(feeds / "spend_transactions" / "payments_2025-04.csv", HEADER, PAYMENT)
-    write(feeds / "spend_transactions" / "payments.csv", HEADER, PAYMENT.replace("T1", "T9"))
-    assert plan(feeds, layout) == (
-        "full build: spend_transactions/payments.csv changed since the last build"
-    )
-
-
 def test_a_file_saved_again_unchanged_is_not_a_change(built):
     feeds, layout = built
     path = feeds / "spend_transactions" / "payments.csv"
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     write(feeds / "spend_transactions" / "payments_2025-04.csv", HEADER, PAYMENT)
-    assert plan(feeds, layout).startswith("incremental build: 1 new payments file")
+    assert plan(feeds, layout).startswith("incremental build: payments for 2024-25 (1 file added")
 
 
 def test_a_removed_file_is_a_full_build(built):
@@ -131,9 +209,16 @@ def test_a_change_to_another_feed_is_a_full_build(built):
     write(feeds / "spend_transactions" / "payments_2025-04.csv", HEADER, PAYMENT)
     write(feeds / "allocations" / "dhsc.csv", "financial_year,area_code", "2025-26,E08000003")
     assert plan(feeds, layout) == (
-        "full build: allocations/dhsc.csv is new (only new spend_transactions/ files are added "
-        "incrementally)"
+        "full build: allocations/dhsc.csv is new (only spend_transactions/ files are rebuilt by "
+        "year)"
     )
+
+
+def test_payments_changed_with_another_feed_is_a_full_build(built):
+    feeds, layout = built
+    write(feeds / "spend_transactions" / "payments.csv", HEADER, PAYMENT.replace("T1", "T9"))
+    write(feeds / "allocations" / "dfe.csv", "financial_year,area_code", "2026-27,E08000003")
+    assert plan(feeds, layout) == "full build: allocations/dfe.csv changed since the last build"
 
 
 def test_a_file_in_the_inbox_is_a_full_build(built):
@@ -141,15 +226,6 @@ def test_a_file_in_the_inbox_is_a_full_build(built):
     write(feeds / "inbox" / "cra.csv", "anything")
     assert plan(feeds, layout) == (
         "full build: inbox/cra.csv is in the inbox (inbox files are adapted in a full build)"
-    )
-
-
-def test_a_new_payments_file_sorting_before_the_loaded_ones_is_a_full_build(built):
-    feeds, layout = built
-    write(feeds / "spend_transactions" / "2025-04.csv", HEADER, PAYMENT)
-    assert plan(feeds, layout).startswith(
-        "full build: spend_transactions/2025-04.csv is new but its name sorts before "
-        "spend_transactions/payments.csv, already loaded"
     )
 
 
@@ -285,11 +361,13 @@ def test_appending_a_file_that_sorts_before_the_loaded_ones_is_refused(tmp_path)
         _validate(feeds, tmp_path / "db.duckdb", ["a.csv"], append=True)
 
 
-# --- end to end: a full build, one more month, against a full build of the same feeds -----------
+# --- end to end: each change built by year, against a full build of the same feeds -----------
 
 REPO = Path(__file__).resolve().parents[1]
-ROWS = 20_000
+ROWS = 5_000
 MONTH = "payments_2025-04.csv"
+JUNE = "payments_2023-06.csv"
+BIN = Path(sys.executable).parent
 
 
 def generate(out: Path, *options: str) -> None:
@@ -312,146 +390,198 @@ def csv_rows(path: Path) -> list[list[str]]:
         return list(csv.reader(f))
 
 
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
 def loaded_rows(feeds: Path, warehouse: Path, count: int) -> list[tuple[int, list[str]]]:
     """(row number, values) of `count` payments of payments.csv the build loaded."""
     rows = csv_rows(feeds / "spend_transactions" / "payments.csv")
-    loaded = _raw(warehouse, "select source_row from raw.spend_transactions order by source_row")
+    loaded = _raw(
+        warehouse,
+        "select source_row from raw.spend_transactions "
+        "where source_file = 'spend_transactions/payments.csv' order by source_row",
+    )
     # rows[0] is the header, Excel row 1
     return [(row, rows[row - 1]) for (row,) in loaded[10 : 10 + count]]
 
 
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory):
-    """(incremental warehouse, full warehouse, what the incremental build printed, the rows of
-    payments.csv the new month repeats)."""
-    from orchestration.cli.build import run_build
-    from orchestration.core.paths import DEMO_FEEDS_DIR
-
-    root = tmp_path_factory.mktemp("incremental")
-    feeds = root / "feeds"
-    shutil.copytree(DEMO_FEEDS_DIR, feeds, ignore=shutil.ignore_patterns("README.md"))
-    generate(feeds, "--rows", str(ROWS))
-    incremental_warehouse, full_warehouse = root / "incremental", root / "full"
-    assert run_build(feeds, incremental_warehouse, "2024-25") == 0
-
-    month_options = "--rows 400 --start 2025-04 --months 1 --seed 15 --name payments_2025-04"
-    generate(root, *month_options.split())
-    month = csv_rows(root / "spend_transactions" / MONTH)
-    # The new month repeats one old payment exactly and gives another old one a new amount.
-    (exact_row, exact), (other_row, other) = loaded_rows(feeds, incremental_warehouse, 2)
-    changed = dict(zip(month[0], other, strict=True)) | {"amount_gbp": "123.45"}
-    with open(feeds / "spend_transactions" / MONTH, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([*month, exact, list(changed.values())])
-    printed = root / "incremental.out"
-    with open(printed, "w") as out:
-        code = subprocess.run(
-            [str(Path(sys.executable).with_name("wholeplace")), "build", "--feeds", str(feeds)]
-            + ["--warehouse", str(incremental_warehouse)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        ).returncode
-    assert code == 0, printed.read_text()
-    assert run_build(feeds, full_warehouse, "2024-25") == 0
-    return incremental_warehouse, full_warehouse, printed.read_text(), (exact_row, other_row)
-
-
-def test_the_build_after_one_more_month_is_incremental(builds):
-    _, _, printed, _ = builds
-    assert f"incremental build: 1 new payments file ({MONTH}, 402 rows); other feeds" in printed
-    assert "spend_transactions: 1 file(s), 402 rows read" in printed
-    assert "allocations:" not in printed  # the other feeds were not read again
+def build_in_a_new_process(feeds: Path, warehouse: Path) -> str:
+    done = subprocess.run(
+        [str(BIN / "wholeplace"), "build", "--feeds", str(feeds), "--warehouse", str(warehouse)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
 
 
 def published_rows(warehouse: Path) -> dict[str, list]:
-    manifest = json.loads((warehouse / "published" / "manifest.json").read_text())
-    rows = {}
-    for mart, facts in manifest["marts"].items():
-        path = (warehouse / "published" / facts["file"]).as_posix()
-        rows[mart] = duckdb.execute("select * from read_parquet(?) order by all", [path]).fetchall()
-    return rows
+    published = warehouse / "published"
+    manifest = json.loads((published / "manifest.json").read_text())
+    files = [facts["file"] for facts in manifest["marts"].values()]
+    files.append("validation_report.parquet")
+    return {
+        file: duckdb.execute(
+            "select * from read_parquet(?) order by all", [(published / file).as_posix()]
+        ).fetchall()
+        for file in files
+    }
 
 
-def test_an_incremental_build_publishes_the_marts_a_full_build_does(builds):
-    incremental_warehouse, full_warehouse, _, _ = builds
-    after_month, full = published_rows(incremental_warehouse), published_rows(full_warehouse)
+BOOKS = {
+    "quarantine": "select * from raw.quarantine where feed = 'spend_transactions' order by all",
+    "feed_files": "select * from raw.feed_files where feed = 'spend_transactions' order by all",
+    "loaded": "select * from raw.spend_transactions order by all",
+}
+
+
+@pytest.fixture(scope="module")
+def steps(tmp_path_factory):
+    """A warehouse built in full, then changed three times, each built by year, beside a full
+    build from nothing of the same feeds after each: {step: (what it printed, by year, full)}."""
+    from orchestration.cli.build import run_build
+    from orchestration.core.paths import DEMO_FEEDS_DIR
+
+    root = tmp_path_factory.mktemp("by_year")
+    feeds = root / "feeds"
+    payments = feeds / "spend_transactions"
+    shutil.copytree(DEMO_FEEDS_DIR, feeds, ignore=shutil.ignore_patterns("README.md"))
+    generate(feeds, "--rows", str(ROWS))  # 2015-04 to 2025-03
+    generate(feeds, *f"--rows 300 --start 2023-06 --months 1 --seed 16 --name {JUNE[:-4]}".split())
+    warehouse = root / "by_year"
+    assert run_build(feeds, warehouse, "2024-25") == 0
+
+    def step(name: str) -> tuple:
+        printed = build_in_a_new_process(feeds, warehouse)
+        (root / f"{name}.out").write_text(printed)
+        full = root / f"full_{name}"
+        assert run_build(feeds, full, "2024-25") == 0
+        copy = shutil.copytree(warehouse, root / f"by_year_{name}", symlinks=True)
+        return printed, copy, full
+
+    found = {}
+    # 1. one more month, one of its payments dated the last day of 2024-25
+    generate(root, *f"--rows 400 --start 2025-04 --months 1 --seed 15 --name {MONTH[:-4]}".split())
+    month = csv_rows(root / "spend_transactions" / MONTH)
+    first = dict(zip(month[0], month[1], strict=True))
+    march = first | {"payment_date": "2025-03-31", "transaction_id": first["transaction_id"] + "m"}
+    write_rows(payments / MONTH, [*month, list(march.values())])
+    found["added"] = step("added")
+    # 2. June 2023 corrected: an amount, and a payment moved to 2021-22; a new May 2025 file
+    # repeats one old payment exactly and gives another old one a new amount
+    june = csv_rows(payments / JUNE)
+    amount, date = june[0].index("amount_gbp"), june[0].index("payment_date")
+    june[5][amount] = "999999.99"
+    june[6][date] = "2021-07-15"
+    write_rows(payments / JUNE, june)
+    (exact_row, exact), (other_row, other) = loaded_rows(feeds, warehouse, 2)
+    changed = dict(zip(june[0], other, strict=True)) | {"amount_gbp": "123.45"}
+    may = [june[0], exact, list(changed.values())]
+    write_rows(payments / "payments_2025-05.csv", may)
+    found["changed"] = (*step("changed"), (exact_row, other_row))
+    # 3. June 2023 withdrawn
+    (payments / JUNE).unlink()
+    found["removed"] = step("removed")
+    return found
+
+
+def first_line(printed: str) -> str:
+    """The plan's line, less when the last build was."""
+    line = next(n for n in printed.splitlines() if n.startswith(("incremental build:", "full")))
+    return line[: line.index("; other feeds unchanged since the build of 20")]
+
+
+def test_each_change_says_which_years_it_recomputes(steps):
+    added, changed, removed = (steps[s][0] for s in ("added", "changed", "removed"))
+    assert first_line(added) == (
+        f"incremental build: payments for 2024-25 to 2025-26 (1 file added: {MONTH}, 401 rows)"
+    )
+    assert "spend_transactions: 1 file(s), 401 rows read" in added
+    assert "allocations:" not in added  # the other feeds were not read again
+    # the May file repeats two payments of payments.csv, which has payments in every year
+    assert first_line(changed) == (
+        "incremental build: payments for 2015-16 to 2024-25 (1 file added: "
+        f"payments_2025-05.csv, 2 rows; 1 changed: {JUNE}, 300 rows; 1 more file(s) sharing "
+        "payments with them read again)"
+    )
+    assert first_line(removed) == (
+        f"incremental build: payments for 2021-22 to 2023-24 (1 file removed: {JUNE})"
+    )
+    assert "spend_transactions: 0 file(s), 0 rows read" in removed
+
+
+@pytest.mark.parametrize("name", ["added", "changed", "removed"])
+def test_a_build_by_year_publishes_what_a_full_build_does(steps, name):
+    _, by_year, full, *_ = steps[name]
+    after, whole = published_rows(by_year), published_rows(full)
     from orchestration.core.dbt_manifest import published_marts
 
-    assert sorted(after_month) == sorted(full) == sorted(m.name for m in published_marts())
-    for mart in full:
-        assert after_month[mart] == full[mart], mart  # every value, money to the penny
-    report = "published/validation_report.parquet"
-    assert (
-        duckdb.execute(
-            f"select * from read_parquet('{incremental_warehouse / report}') order by all"
-        ).fetchall()
-        == duckdb.execute(
-            f"select * from read_parquet('{full_warehouse / report}') order by all"
-        ).fetchall()
-    )
-    spend = full["place_spend_by_funding_line"]
-    assert any("2025-26" in row for row in spend)  # the new month reached the mart
+    assert len(whole) == len(published_marts()) + 1
+    assert sorted(after) == sorted(whole)
+    for table in whole:
+        assert after[table] == whole[table], table  # every value, money to the penny
 
 
-def test_the_new_months_repeats_of_old_payments_are_set_aside(builds):
-    incremental_warehouse, full_warehouse, _, (exact_row, other_row) = builds
-    sql = (
-        "select source_file, source_row, rule, message from raw.quarantine "
-        "where feed = 'spend_transactions' order by all"
-    )
-    quarantined = _raw(incremental_warehouse, sql)
-    assert quarantined == _raw(full_warehouse, sql)
-    new_month = [q for q in quarantined if q[0] == f"spend_transactions/{MONTH}"]
-    # the two rows written after the month's 400 (the header is row 1)
-    assert [q[1:3] for q in new_month if q[1] in (402, 403)] == [
-        (402, "duplicate_submission"),
-        (403, "unique_key"),
-    ]
-    assert f"repeats spend_transactions/payments.csv row {exact_row} exactly" in new_month[-2][3]
-    assert (
-        f"different values from spend_transactions/payments.csv row {other_row}"
-        in (new_month[-1][3])
-    )
-
-
-def test_rows_read_equal_loaded_plus_set_aside_over_the_whole_warehouse(builds):
-    incremental_warehouse, _, _, _ = builds
+@pytest.mark.parametrize("name", ["added", "changed", "removed"])
+def test_a_build_by_year_keeps_the_books_a_full_build_does(steps, name):
+    """Loaded rows, quarantine and each file's row accounting, not one row twice."""
+    _, by_year, full, *_ = steps[name]
+    for book, sql in BOOKS.items():
+        assert _raw(by_year, sql) == _raw(full, sql), book
     ((read, loaded, aside),) = _raw(
-        incremental_warehouse,
+        by_year,
         "select sum(rows_read), sum(rows_loaded), sum(rows_quarantined) from raw.feed_files "
         "where feed = 'spend_transactions'",
     )
-    ((in_table,),) = _raw(incremental_warehouse, "select count(*) from raw.spend_transactions")
-    ((files,),) = _raw(
-        incremental_warehouse,
-        "select count(*) from raw.feed_files where feed = 'spend_transactions'",
-    )
-    assert read == ROWS + 402 and files == 2
+    ((in_table,),) = _raw(by_year, "select count(*) from raw.spend_transactions")
     assert loaded == in_table and read == loaded + aside
 
 
-def test_a_full_build_over_the_last_one_sums_a_changed_file_afresh(builds, tmp_path):
+def test_the_steps_changed_the_marts(steps):
+    """Each step's change reached the published marts (else equal marts prove little)."""
+    spend = [published_rows(steps[s][2])["place_spend_by_funding_line.parquet"] for s in steps]
+    assert spend[0] != spend[1] != spend[2]
+
+
+def test_a_new_files_repeats_of_old_payments_are_set_aside(steps):
+    _, by_year, _, (exact_row, other_row) = steps["changed"]
+    quarantined = _raw(
+        by_year,
+        "select source_row, rule, message from raw.quarantine "
+        "where source_file = 'spend_transactions/payments_2025-05.csv' order by all",
+    )
+    assert [q[:2] for q in quarantined] == [(2, "duplicate_submission"), (3, "unique_key")]
+    assert f"repeats spend_transactions/payments.csv row {exact_row} exactly" in quarantined[0][2]
+    assert (
+        f"different values from spend_transactions/payments.csv row {other_row}"
+        in (quarantined[1][2])
+    )
+
+
+def test_a_full_build_over_the_last_one_sums_a_changed_file_afresh(steps, tmp_path):
     """int_payments_by_file keeps what it summed between builds; a full build over a warehouse
     whose payments file changed must not keep the file's old sums (it passes --full-refresh)."""
     from orchestration.cli.build import run_build
 
-    incremental_warehouse, _, _, _ = builds
-    feeds = shutil.copytree(incremental_warehouse.parent / "feeds", tmp_path / "feeds")
-    warehouse = shutil.copytree(incremental_warehouse, tmp_path / "warehouse", symlinks=True)
-    payments = feeds / "spend_transactions" / "payments.csv"
-    rows = csv_rows(payments)
+    _, by_year, *_ = steps["removed"]
+    feeds = shutil.copytree(by_year.parent / "feeds", tmp_path / "feeds")
+    warehouse = shutil.copytree(by_year, tmp_path / "warehouse", symlinks=True)
+    path = feeds / "spend_transactions" / "payments.csv"
+    rows = csv_rows(path)
     (row, _), *_ = loaded_rows(feeds, warehouse, 1)
     amount = rows[0].index("amount_gbp")
     rows[row - 1][amount] = str(round(float(rows[row - 1][amount]) + 1_000_000, 2))
-    with open(payments, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(rows)
+    write_rows(path, rows)
 
-    assert run_build(feeds, warehouse, "2024-25") == 0
+    assert run_build(feeds, warehouse, "2024-25", full=True) == 0
     per_file = (
         "select source_file, sum(amount_gbp) from {} group by source_file order by source_file"
     )
     summed = _raw(warehouse, per_file.format("intermediate.int_payments_by_file"))
     assert summed == _raw(warehouse, per_file.format("raw.spend_transactions"))
-    assert len(summed) == 2
+    assert len(summed) == 2  # payments_2025-05.csv's two rows were set aside
 
 
 # --- the benchmark's (c) can never silently be a full build --------------------------------------

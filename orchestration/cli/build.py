@@ -104,15 +104,17 @@ def _materialize(settings: Settings, verbose: bool, plan: BuildPlan):
     from dagster import DagsterInstance, materialize
 
     from orchestration.definitions import all_assets, resources
-    from orchestration.defs.incremental import new_payments_selection
+    from orchestration.defs.incremental import payments_selection
+    from orchestration.defs.partitions import range_tags
 
     level = "DEBUG" if verbose else "INFO"  # to the terminal with --verbose, else the log file
     with DagsterInstance.ephemeral() as instance:
         return materialize(
             all_assets,
-            resources=resources(settings, plan.new_files),
-            selection=None if plan.full else new_payments_selection(),
+            resources=resources(settings, plan.payments),
+            selection=None if plan.full else payments_selection(),
             instance=instance,
+            tags=range_tags(plan.years),  # the payments' years this build recomputes
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": level}}}},
         )

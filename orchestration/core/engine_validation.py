@@ -1267,17 +1267,20 @@ def validate_in_engine(
     context: ValidationContext,
     files: list[FeedFile] | None = None,
     append: bool = False,
+    any_order: bool = False,
 ) -> EngineResult:
     """Validate every file of the feed (or just `files`) and load it: raw.<table> gets the good
     rows, raw.quarantine every problem, raw.feed_files the row accounting (read = loaded + set
     aside). With append=True, `files` are new files added to what raw.<table> holds: only they
-    are read, and a key they repeat is judged against the rows already loaded too."""
+    are read, and a key they repeat is judged against the rows already loaded too. any_order: the
+    caller made sure no row loaded shares a key with `files` (core/payment_years), so they need
+    not sort after the files loaded."""
     contract = with_settings(contract, feeds_dir)
     result = EngineResult(contract)
     incoming = _incoming(con, contract, feeds_dir, files, result)
     ensure_bookkeeping_tables(con)
     table = f"raw.{quoted(contract.table)}"
-    if append:
+    if append and not any_order:
         _refuse_files_sorting_first(con, contract, files)
     if not incoming or append:
         definition = ", ".join(f"{quoted(s.name)} {SQL_TYPES[s.kind]}" for s in contract.fields)

@@ -1,13 +1,14 @@
-"""After one more month: whether a build can add new payments files to the last build's warehouse
-instead of building everything again.
+"""After one more month, or a corrected one: whether a build can recompute only the financial years
+of the payments that changed instead of building everything again.
 
 The last successful build records what it read in WAREHOUSE/work/last_build.json: every file of
 the feeds directory (size, modification time and SHA-256), the engine, the price base and the
 state of the code and the dbt project. `plan_build` compares the feeds directory with that
-record. Only one change is built incrementally: new files in spend_transactions/, every other file
-as it was. Anything else (a file changed or removed, another feed changed, the code, the engine or
-the price base changed, the last build not finished, files in the inbox) is a full build, with a
-one-line reason."""
+record. One kind of change is built incrementally: payments files (spend_transactions/) added,
+changed or removed, every other file as it was; core/payment_years.py says which files are read
+again and which years recomputed. Anything else (another feed changed, the code, the engine or
+the price base changed, the last build not finished, files in the inbox, payments outside the
+years the warehouse is partitioned by) is a full build, with a one-line reason."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ import duckdb
 from orchestration.core.engine_validation import reader
 from orchestration.core.feed_files import FeedFile
 from orchestration.core.paths import DBT_PROJECT_DIR, PACKAGE, REPO, WarehouseLayout
+from orchestration.core.payment_years import (
+    YEARS,
+    Rebuild,
+    covering,
+    payments_on_disk,
+    rebuild_for,
+    years_words,
+)
 from schemas.spend_transactions import CONTRACT as PAYMENTS
 
 RECORD = "last_build.json"
@@ -36,8 +45,14 @@ NOT_CODE = {"target", "logs", "dbt_packages", "__pycache__", "demo", "tools"}
 class BuildPlan:
     full: bool
     reason: str  # one line, shown first by `wholeplace build`
-    new_files: tuple[str, ...] = ()  # names in spend_transactions/ to add, when not full
+    # when not full: the payments files to read again and the years to recompute
+    payments: Rebuild | None = None
     state: dict = field(default_factory=dict, compare=False)  # what this build reads
+
+    @property
+    def years(self) -> list[str]:
+        """The partitions this build runs: every year when full."""
+        return list(YEARS) if self.full else covering(self.payments.years)
 
     @property
     def line(self) -> str:
@@ -118,15 +133,40 @@ def plan_build(
     if reason:
         return BuildPlan(True, reason, state=state)
     record = read_record(layout)
-    new = [n for n in state["files"] if n not in record["files"]]
-    if not new:
+    changes = _payments_changes(feeds_dir, state["files"], record["files"])
+    if not any(changes.values()):
         return BuildPlan(
             True,
             f"nothing changed since the build of {_when(record)}; building it all again",
             state=state,
         )
-    names = tuple(n.split("/", 1)[1] for n in new)
-    return BuildPlan(False, _append_reason(feeds_dir, names, record), names, state)
+    on_disk = payments_on_disk(feeds_dir)
+    with duckdb.connect(str(layout.database), read_only=True) as con:
+        rebuild = rebuild_for(con, feeds_dir, set().union(*changes.values()), on_disk)
+    outside = [y for y in rebuild.years if y not in YEARS]
+    if outside:
+        return BuildPlan(
+            True,
+            f"payments in {', '.join(outside)} are outside the financial years the warehouse "
+            f"is partitioned by ({YEARS[0]} to {YEARS[-1]}, the deflator series)",
+            state=state,
+        )
+    return BuildPlan(False, _rebuild_reason(feeds_dir, changes, rebuild, record), rebuild, state)
+
+
+def _payments_changes(feeds_dir: Path, now: dict, before: dict) -> dict[str, list[str]]:
+    """The payments files added, changed and removed (every other file is as it was: checked
+    by _full_build_reason)."""
+    folder = PAYMENTS.folder + "/"
+    return {
+        "added": [n for n in now if n not in before],
+        "changed": [
+            n
+            for n in now
+            if n in before and n.startswith(folder) and _changed(feeds_dir, n, now[n], before[n])
+        ],
+        "removed": [n for n in before if n not in now],
+    }
 
 
 def _full_build_reason(feeds_dir, layout, state: dict, full_asked: bool) -> str | None:
@@ -158,36 +198,45 @@ def _full_build_reason(feeds_dir, layout, state: dict, full_asked: bool) -> str 
 
 
 def _files_reason(feeds_dir: Path, now: dict, before: dict) -> str | None:
+    folder = PAYMENTS.folder
     for name, was in before.items():
+        if name.startswith(folder + "/"):
+            continue  # added, changed or removed, the payments are rebuilt by year
         if name not in now:
             return f"{name} was removed since the last build"
         if _changed(feeds_dir, name, now[name], was):
             return f"{name} changed since the last build"
-    folder = PAYMENTS.folder
-    loaded = sorted(n for n in before if n.startswith(folder + "/"))
     for name in (n for n in now if n not in before):
         top, _, rest = name.partition("/")
         if top == "inbox":
             return f"{name} is in the inbox (inbox files are adapted in a full build)"
         if top != folder or "/" in rest:
-            return f"{name} is new (only new {folder}/ files are added incrementally)"
+            return f"{name} is new (only {folder}/ files are rebuilt by year)"
         if Path(rest).suffix.lower() not in PAYMENTS.file_suffixes:
             return f"{name} is new and not a {' or '.join(PAYMENTS.file_suffixes)} file"
-        if loaded and name <= loaded[-1]:
-            return (
-                f"{name} is new but its name sorts before {loaded[-1]}, already loaded (of two "
-                "repeated payments a build keeps the one in the file that sorts first)"
-            )
     return None
 
 
-def _append_reason(feeds_dir: Path, names: tuple[str, ...], record: dict) -> str:
-    described = ", ".join(f"{n}, {_rows(feeds_dir / PAYMENTS.folder / n)}" for n in names)
-    files = "file" if len(names) == 1 else "files"
+def _rebuild_reason(feeds_dir: Path, changes: dict, rebuild: Rebuild, record: dict) -> str:
+    """'payments for 2025-26 (1 file added: payments_2025-04.csv, 402 rows); ...'"""
+    words = []
+    for kind, names in changes.items():
+        if not names:
+            continue
+        files = "" if words else "file" if len(names) == 1 else "files"  # said once, first
+        listed = ", ".join(_described(feeds_dir, n, kind) for n in names)
+        words.append(" ".join(w for w in (str(len(names)), files, kind) if w) + f": {listed}")
+    others = len(rebuild.files) - len(changes["added"]) - len(changes["changed"])
+    again = f"; {others} more file(s) sharing payments with them read again" if others else ""
     return (
-        f"{len(names)} new payments {files} ({described}); other feeds unchanged since the "
-        f"build of {_when(record)}"
+        f"payments for {years_words(covering(rebuild.years))} ({'; '.join(words)}{again}); "
+        f"other feeds unchanged since the build of {_when(record)}"
     )
+
+
+def _described(feeds_dir: Path, name: str, kind: str) -> str:
+    short = name.split("/", 1)[1]
+    return short if kind == "removed" else f"{short}, {_rows(feeds_dir / name)}"
 
 
 def _rows(path: Path) -> str:

@@ -12,6 +12,7 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    Failure,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -34,7 +35,14 @@ from orchestration.core.load_feeds import (
     validate_feed,
     write_raw_table,
 )
+from orchestration.core.payment_years import (
+    Rebuild,
+    covering,
+    rebuild_of_years,
+    years_words,
+)
 from orchestration.core.spark_engine import loaded_in_spark, raw_folder
+from orchestration.defs.partitions import ONE_RUN, PAYMENT_YEARS, every_year
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
 from schemas import FEEDS, REFERENCE_CONTRACTS
@@ -251,11 +259,55 @@ def _validate_on_spark(con, contract: FeedContract, settings, validation_context
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _payments_rebuild(context, settings: WholeplaceSettings) -> Rebuild | None:
+    """What this run of the payments reads again (None: every file). `wholeplace build` says;
+    a run of some years in `dagster dev` works it out from the last build's warehouse, and
+    refuses when the files it must read again have payments in years it was not asked for."""
+    if settings.payments_partial:
+        return Rebuild(tuple(settings.payments_files), tuple(settings.payments_gone), ())
+    if every_year(context):
+        return None
+    if settings.engine == "spark":
+        raise Failure("Spark builds recompute every year: materialise every partition")
+    with settings.connect() as con:
+        rebuild = rebuild_of_years(con, settings.feeds, list(context.partition_keys))
+    beyond = sorted(set(rebuild.years) - set(context.partition_keys))
+    if beyond:
+        files = rebuild.files + rebuild.gone
+        raise Failure(
+            f"{', '.join(files)} {'has' if len(files) == 1 else 'have'} payments in "
+            f"{years_words(beyond)} too: materialise "
+            f"{years_words(covering(rebuild.years + tuple(context.partition_keys)))} together, "
+            "or run `wholeplace build`"
+        )
+    return rebuild
+
+
+def _validate_again(con, contract, settings, validation_context, rebuild: Rebuild):
+    """The payments files of `rebuild` replace what they (and the files removed) gave before,
+    in raw.spend_transactions, raw.quarantine and raw.feed_files; every other file's rows stay."""
+    dropped = list(rebuild.files + rebuild.gone)
+    con.execute(
+        f"delete from raw.{contract.table} where source_file in (select unnest(?))", [dropped]
+    )
+    for table, column in (("quarantine", "source_file"), ("feed_files", "file")):
+        con.execute(
+            f"delete from raw.{table} where feed = ? and {column} in (select unnest(?))",
+            [contract.name, dropped],
+        )
+    files = [FeedFile(settings.feeds / name, name) for name in rebuild.files]
+    return validate_in_engine(
+        con, contract, settings.feeds, validation_context, files=files, append=True, any_order=True
+    )
+
+
 def build_engine_feed_asset(contract: FeedContract):
     """A feed validated and loaded inside DuckDB (core/engine_validation), or on a Spark build,
     inside Spark (core/spark_validation: Spark reads a payments file itself; a workbook feed's
     files are read here by the row-by-row reader and their text checked in Spark).
-    Only the payments feed is built incrementally, from its new files."""
+    The payments are partitioned by financial year (defs/partitions.py): a run of some years
+    reads again only the files that changed and those sharing payments with them."""
+    partitioned = contract.name == PAYMENTS.name
 
     @asset(
         name=contract.name,
@@ -273,40 +325,35 @@ def build_engine_feed_asset(contract: FeedContract):
             )
         ],
         kinds={"duckdb", "spark"},
+        partitions_def=PAYMENT_YEARS if partitioned else None,
+        backfill_policy=ONE_RUN if partitioned else None,
     )
     def feed(context: AssetExecutionContext, settings: WholeplaceSettings):
         with settings.connect() as con:
             validation_context = feed_context(
                 con, settings.feeds, contract.depends_on, _elsewhere(settings)
             )
-        new_files = [
-            FeedFile(settings.feeds / contract.folder / name, f"{contract.folder}/{name}")
-            for name in settings.new_payments_files
-            if contract.name == PAYMENTS.name
-        ]
-        # Spark builds are always full (core/incremental.py)
-        on_spark = settings.engine == "spark"
+        rebuild = _payments_rebuild(context, settings) if partitioned else None
+        on_spark = settings.engine == "spark"  # Spark builds are always full (core/incremental)
         with settings.connect() as con:
             if on_spark:
                 result = _validate_on_spark(con, contract, settings, validation_context)
             else:
                 configure(con, settings.layout.work_dir / "spill")
-                result = validate_in_engine(
-                    con,
-                    contract,
-                    settings.feeds,
-                    validation_context,
-                    files=new_files or None,
-                    append=bool(new_files),
+                result = (
+                    _validate_again(con, contract, settings, validation_context, rebuild)
+                    if rebuild
+                    else validate_in_engine(con, contract, settings.feeds, validation_context)
                 )
         extra = missing_feed_problems(contract, result.files)
         rows_read = sum(f.rows_read for f in result.files)
         where = "Spark" if on_spark else "DuckDB"
+        again = f"; {years_words(list(context.partition_keys))} rebuilt" if rebuild else ""
         say(
             context,
             f"{contract.name}: {len(result.files)} file(s), {rows_read:,} rows read, "
             f"{result.rows_loaded:,} loaded, {result.rows_quarantined:,} set aside "
-            f"(validated in {where}{', added to those loaded before' if new_files else ''})",
+            f"(validated in {where}{again})",
         )
         for number, problem in enumerate(extra + result.problems):
             context.log.warning(str(problem))

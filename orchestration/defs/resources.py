@@ -7,6 +7,7 @@ import duckdb
 from dagster import ConfigurableResource
 
 from orchestration.core.paths import WarehouseLayout
+from orchestration.core.payment_years import Rebuild
 from orchestration.core.settings import Settings
 
 _DEFAULTS = Settings()
@@ -18,19 +19,24 @@ class WholeplaceSettings(ConfigurableResource):
     price_base_year: str = _DEFAULTS.price_base_year
     strict: bool = _DEFAULTS.strict
     engine: str = _DEFAULTS.engine
-    # An incremental build (core/incremental.py): the new spend_transactions files to add to the
-    # payments already loaded. Empty: every feed is read in full.
-    new_payments_files: list[str] = []
+    # An incremental build (core/incremental.py): the payments files to read again and those
+    # removed, spend_transactions/<name> (core/payment_years.py). Not partial: a run of every
+    # year reads every file; in `dagster dev` a run of some years works out its own files.
+    payments_partial: bool = False
+    payments_files: list[str] = []
+    payments_gone: list[str] = []
 
     @classmethod
-    def of(cls, settings: Settings, new_payments_files=()) -> WholeplaceSettings:
+    def of(cls, settings: Settings, rebuild: Rebuild | None = None) -> WholeplaceSettings:
         return cls(
             feeds_dir=str(settings.feeds),
             warehouse_dir=str(settings.layout.root),
             price_base_year=settings.price_base_year,
             strict=settings.strict,
             engine=settings.engine,
-            new_payments_files=list(new_payments_files),
+            payments_partial=rebuild is not None,
+            payments_files=list(rebuild.files if rebuild else ()),
+            payments_gone=list(rebuild.gone if rebuild else ()),
         )
 
     @property

@@ -1,14 +1,22 @@
 -- Every payments file summed by area, financial year, service area and funding line: a few
--- rows per file from thousands of payments. Incremental: a build that adds one more month
--- (orchestration/core/incremental.py) sums only the files this table has not seen, so the
--- payments already loaded are not read again. A full build passes --full-refresh, so a file
--- that changed or went away never leaves its old sums behind.
-{{ config(materialized='incremental', incremental_strategy='append') }}
+-- rows per file from thousands of payments. Partitioned by financial year like the payments
+-- feed (orchestration/defs/partitions.py): a build of some years (orchestration/core/
+-- incremental.py) deletes their sums and sums their payments again, from every file, so the
+-- other years' payments are not read again and a changed or removed file leaves no old sums in
+-- them. A build of every year passes --full-refresh and sums everything.
+{%- set years = env_var('WHOLEPLACE_PAYMENT_YEARS', '') -%}
+{%- set years_sql = years if years else 'null' %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where financial_year_start in ("
+        ~ years_sql ~ "){% endif %}"
+) }}
 
 with payments as (
     select * from {{ ref('stg_feeds__spend_transactions') }}
     {% if is_incremental() %}
-    where source_file not in (select source_file from {{ this }})
+    where financial_year_start in ({{ years_sql }})
     {% endif %}
 ),
 
