@@ -201,14 +201,16 @@ def test_quarantined_outturn_row_is_set_aside_and_counted(demo_feeds_copy, tmp_p
     assert outturn["rows_read"] == outturn["rows_loaded"] + 1
     with duckdb.connect(str(warehouse / "work" / "wholeplace.duckdb"), read_only=True) as con:
         row = con.execute(
-            "select source_row, column_name, value, rule from raw.quarantine where feed = 'outturn'"
+            "select source_row, column_name, value, rule, message from raw.quarantine "
+            "where feed = 'outturn'"
         ).fetchall()
     assert row == [
         (
             3,
             "service_area",
             "bins",
-            "is not a known revenue outturn service area "
+            "known_service_area",
+            "'bins' is not a known revenue outturn service area "
             "(edu, trans, csc, asc, phs, hous, cul, env, plan, pol, frs, cen, other)",
         )
     ]
