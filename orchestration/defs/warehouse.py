@@ -10,7 +10,7 @@ from functools import cached_property
 from importlib import metadata
 
 from dagster import AssetExecutionContext
-from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
 from orchestration.core.audit import load_gx_in_background
@@ -18,9 +18,11 @@ from orchestration.core.paths import DBT_PROJECT_DIR
 from orchestration.core.payment_years import year_start
 from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
 from orchestration.core.spark_engine import export_raw_tables, stop_validation_jvm
+from orchestration.defs.feeds import feed_asset_key
 from orchestration.defs.partitions import ONE_RUN, PAYMENT_YEARS, every_year
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
+from schemas import FEEDS
 
 PROGRESS_EVERY = 100
 PARSE_CACHE = "partial_parse.msgpack"
@@ -168,10 +170,25 @@ def with_earlier_results(target, earlier: str) -> None:
     kept.write_text(json.dumps(results))
 
 
+class WaitsForEveryFeed(DagsterDbtTranslator):
+    """The payments' models wait for every feed's checks, as the rest of dbt does: a blocking
+    problem in any feed stops the build before dbt starts (and, on Spark, before dbt's Spark)."""
+
+    def get_asset_spec(self, manifest, unique_id, project):
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if unique_id.split(".")[-1] != PAYMENTS_MODELS.split()[0]:
+            return spec
+        feeds = [feed_asset_key("reference_overrides")] + [feed_asset_key(c.name) for c in FEEDS]
+        return spec.merge_attributes(
+            deps=[k for k in feeds if k not in {d.asset_key for d in spec.deps}]
+        )
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     select=PAYMENTS_MODELS,
+    dagster_dbt_translator=WaitsForEveryFeed(),
     name="payments_models",
     partitions_def=PAYMENT_YEARS,
     backfill_policy=ONE_RUN,
