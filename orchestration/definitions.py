@@ -13,7 +13,7 @@ from orchestration.defs.publish import published_snapshot
 from orchestration.defs.resources import WholeplaceSettings
 from orchestration.defs.warehouse import WarehouseDbt, dbt_project, warehouse_models
 
-all_assets = [*feed_assets, *warehouse_models, published_snapshot, *inbox_assets]
+all_assets = [*feed_assets, warehouse_models, published_snapshot, *inbox_assets]
 
 
 def resources(settings: Settings | None = None, rebuild: Rebuild | None = None) -> dict:

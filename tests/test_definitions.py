@@ -4,6 +4,7 @@ import subprocess
 from dagster import AssetKey
 
 from orchestration.definitions import defs, resources
+from schemas import FEEDS
 
 
 def test_definitions_load_with_the_whole_asset_graph():
@@ -47,10 +48,12 @@ def test_the_dbt_resource_knows_the_version_dbt_itself_reports():
     assert str(dbt._cli_version) == core.group(1)
 
 
-def test_the_payments_and_their_models_are_partitioned_by_financial_year():
-    """`dagster dev` shows the years of the deflator series as the payments' partitions; every
-    other asset reads every year."""
+def test_the_payments_are_partitioned_by_financial_year_and_dbt_is_one_step():
+    """`dagster dev` shows the years of the deflator series as the payments feed's partitions;
+    every other asset reads every year. Every dbt model is in one step, so a build starts dbt
+    once, and it waits for every feed's checks: a blocking problem anywhere stops it."""
     from orchestration.core.payment_years import YEARS
+    from orchestration.defs.warehouse import warehouse_models
 
     graph = defs.resolve_asset_graph()
     partitioned = {
@@ -58,12 +61,15 @@ def test_the_payments_and_their_models_are_partitioned_by_financial_year():
         for key in graph.get_all_asset_keys()
         if graph.get(key).partitions_def
     }
-    assert sorted(partitioned) == [
-        "intermediate/int_payments_by_file",
-        "raw/spend_transactions",
-        "staging/stg_feeds__spend_transactions",
-    ]
-    assert all(keys == list(YEARS) for keys in partitioned.values())
+    assert list(partitioned) == ["raw/spend_transactions"]
+    assert partitioned["raw/spend_transactions"] == list(YEARS)
     assert YEARS[0] == "2000-01" and "2024-25" in YEARS and YEARS[-1] == "2030-31"
+    models = {
+        k for k in graph.get_all_asset_keys() if k.path[0] in ("staging", "intermediate", "marts")
+    }
+    assert models and models <= set(warehouse_models.keys)
+    feeds = {AssetKey(["raw", contract.name]) for contract in FEEDS}  # each after the overrides
+    upstream = {d for k in warehouse_models.keys for d in graph.get(k).parent_keys}
+    assert feeds <= upstream
     mart = graph.get(AssetKey(["marts", "place_spend_by_funding_line"]))
     assert AssetKey(["intermediate", "int_payments_by_file"]) in mart.parent_keys

@@ -584,6 +584,59 @@ def test_a_full_build_over_the_last_one_sums_a_changed_file_afresh(steps, tmp_pa
     assert len(summed) == 2  # payments_2025-05.csv's two rows were set aside
 
 
+def test_a_year_materialised_in_dagster_dev_is_summed_by_the_next_dbt_build(steps, tmp_path):
+    """In `dagster dev` the payments of one year and the dbt models are materialised apart: the
+    feed records the year it loaded again, the next dbt build sums that year again and forgets
+    it, and a second dbt build sums nothing more. The sums are a full build's."""
+    from dagster import AssetKey, AssetSelection, DagsterInstance, materialize
+
+    from orchestration.cli.build import run_build
+    from orchestration.core.payment_years import years_to_sum
+    from orchestration.core.settings import Settings
+    from orchestration.definitions import all_assets, resources
+    from orchestration.defs.warehouse import warehouse_models
+
+    _, by_year, *_ = steps["removed"]
+    feeds = shutil.copytree(by_year.parent / "feeds", tmp_path / "feeds")
+    warehouse = shutil.copytree(by_year, tmp_path / "warehouse", symlinks=True)
+    june = "--rows 200 --start 2026-06 --months 1 --seed 17 --name june_2026"
+    generate(feeds, *june.split())
+    settings = Settings(feeds, warehouse, "2024-25")
+
+    def run(selection, **partition) -> bool:
+        with DagsterInstance.ephemeral() as instance:
+            return materialize(
+                all_assets,
+                resources=resources(settings),
+                selection=selection,
+                instance=instance,
+                raise_on_error=False,
+                **partition,
+            ).success
+
+    def pending():
+        with duckdb.connect(str(warehouse / "work" / "wholeplace.duckdb")) as con:
+            return years_to_sum(con)
+
+    payments = AssetSelection.assets(AssetKey(["raw", "spend_transactions"]))
+    models = AssetSelection.assets(*warehouse_models.keys)
+    # payments_2025-04.csv has a payment of 31 March 2025: 2025-26 alone is refused
+    assert not run(payments, partition_key="2025-26")
+    assert pending() == []
+    assert run(payments, partition_key="2026-27")  # june_2026.csv's year, no other file's
+    assert pending() == ["2026-27"]
+    assert run(models)
+    assert pending() == []
+    summed = "select * from intermediate.int_payments_by_file order by all"
+    after = _raw(warehouse, summed)
+    assert run(models)
+    assert _raw(warehouse, summed) == after
+
+    assert run_build(feeds, tmp_path / "full", "2024-25") == 0
+    assert after == _raw(tmp_path / "full", summed)
+    assert any(row[0].endswith("june_2026.csv") for row in after)
+
+
 # --- the benchmark's (c) can never silently be a full build --------------------------------------
 
 

@@ -185,3 +185,36 @@ def rebuild_of_years(con, feeds_dir: Path, years: list[str]) -> Rebuild:
         [starts],
     ).fetchone()
     return rebuild_for(con, feeds_dir, set(touching or ()), on_disk)
+
+
+# The years whose payments were loaded again since dbt last summed them: written by the payments
+# feed (any run of it, from `wholeplace build` or `dagster dev`), read and cleared by the dbt
+# build, which sums again those years only (int_payments_by_file). Kept in the database, not
+# passed along, so a dbt build that fails leaves them for the next one.
+YEARS_TO_SUM = "raw.payment_years_to_sum"
+
+
+def mark_years_to_sum(con, years) -> None:
+    con.execute(f"create table if not exists {YEARS_TO_SUM} (financial_year varchar primary key)")
+    con.execute(
+        f"insert or ignore into {YEARS_TO_SUM} select unnest(?::varchar[])", [sorted(years)]
+    )
+
+
+def years_to_sum(con) -> list[str]:
+    if not con.execute(
+        "select 1 from information_schema.tables where table_schema = 'raw' and table_name = ?",
+        [YEARS_TO_SUM.removeprefix("raw.")],
+    ).fetchone():
+        return []
+    rows = con.execute(f"select financial_year from {YEARS_TO_SUM} order by 1").fetchall()
+    return [y for (y,) in rows]
+
+
+def forget_years_to_sum(con, years) -> None:
+    """Only the years this dbt build summed: a payments run in `dagster dev` meanwhile adds more."""
+    if years:
+        con.execute(
+            f"delete from {YEARS_TO_SUM} where financial_year in (select unnest(?))",
+            [list(years)],
+        )

@@ -4,7 +4,6 @@ build before dbt runs, so nothing is published from a feed that broke its contra
 
 import functools
 import shutil
-from collections.abc import Iterator
 
 from dagster import (
     AssetCheckResult,
@@ -32,23 +31,22 @@ from orchestration.core.load_feeds import (
     reference_context,
     unknown_feed_folders,
     unread_entries,
-    validate_feed,
     write_raw_table,
 )
 from orchestration.core.payment_years import (
     Rebuild,
     covering,
+    mark_years_to_sum,
     rebuild_of_years,
     years_words,
 )
 from orchestration.core.spark_engine import loaded_in_spark, raw_folder
 from orchestration.defs.partitions import ONE_RUN, PAYMENT_YEARS, every_year
-from orchestration.defs.progress import say
+from orchestration.defs.progress import say, say_again
 from orchestration.defs.resources import WholeplaceSettings
 from schemas import FEEDS, REFERENCE_CONTRACTS
 from schemas.common import FeedContract, Problem
 from schemas.spend_transactions import CONTRACT as PAYMENTS
-from schemas.validate import FeedResult
 
 GROUP = "feeds"
 MAX_PROBLEMS_IN_METADATA = 200
@@ -62,50 +60,6 @@ def _elsewhere(settings: WholeplaceSettings) -> dict[str, str]:
 
 def feed_asset_key(name: str) -> AssetKey:
     return AssetKey(["raw", name])
-
-
-def contract_check_result(result: FeedResult, extra: list[Problem] = ()) -> AssetCheckResult:
-    problems = list(extra) + result.problems
-    blocking = [p for p in problems if p.severity == "block"]
-    return AssetCheckResult(
-        check_name="contract",
-        passed=not blocking,
-        severity=AssetCheckSeverity.ERROR,
-        description=f"{len(blocking)} blocking problem(s), "
-        f"{len(problems) - len(blocking)} row(s) quarantined",
-        metadata={
-            "problems": MetadataValue.json(
-                [p.as_record() for p in problems[:MAX_PROBLEMS_IN_METADATA]]
-            ),
-            "problem_count": len(problems),
-            "blocking_count": len(blocking),
-        },
-    )
-
-
-def _materialize(context, settings, result: FeedResult, extra=()) -> Iterator:
-    contract = result.contract
-    with settings.connect() as con:
-        write_raw_table(con, contract, result.loaded)
-        record_result(con, result)
-    rows_read = sum(f.rows_read for f in result.files)
-    say(
-        context,
-        f"{contract.name}: {len(result.files)} file(s), {rows_read:,} rows read, "
-        f"{len(result.loaded):,} loaded, {len(result.quarantined):,} set aside",
-    )
-    for number, problem in enumerate(list(extra) + result.problems):
-        context.log.warning(str(problem))
-        if number < MAX_PROBLEMS_PRINTED and problem.severity != "block":
-            say(context, f"  {problem.severity}: {problem}")
-    yield MaterializeResult(
-        metadata={
-            "files": MetadataValue.json([f.__dict__ for f in result.files]),
-            "rows_loaded": len(result.loaded),
-            "rows_quarantined": len(result.quarantined),
-        }
-    )
-    yield contract_check_result(result, extra)
 
 
 def missing_feed_problems(contract: FeedContract, files: list) -> list[Problem]:
@@ -125,35 +79,6 @@ def missing_feed_problems(contract: FeedContract, files: list) -> list[Problem]:
             "block",
         )
     ]
-
-
-def build_feed_asset(contract: FeedContract):
-    upstream = contract.depends_on
-
-    @asset(
-        name=contract.name,
-        key_prefix="raw",
-        group_name=GROUP,
-        description=contract.description,
-        deps=[feed_asset_key("reference_overrides")] + [feed_asset_key(n) for n in upstream],
-        check_specs=[
-            AssetCheckSpec(
-                "contract",
-                asset=feed_asset_key(contract.name),
-                blocking=True,
-                description=f"Every row of {contract.folder}/ meets its contract",
-            )
-        ],
-        kinds={"python", "duckdb"},
-    )
-    def feed(context: AssetExecutionContext, settings: WholeplaceSettings):
-        with settings.connect() as con:
-            validation_context = feed_context(con, settings.feeds, upstream, _elsewhere(settings))
-        result = validate_feed(contract, settings.feeds, validation_context)
-        extra = missing_feed_problems(contract, result.files)
-        yield from _materialize(context, settings, result, extra)
-
-    return feed
 
 
 @asset(
@@ -345,6 +270,8 @@ def build_engine_feed_asset(contract: FeedContract):
                     if rebuild
                     else validate_in_engine(con, contract, settings.feeds, validation_context)
                 )
+            if partitioned:  # for the dbt build to sum again
+                mark_years_to_sum(con, context.partition_keys)
         extra = missing_feed_problems(contract, result.files)
         rows_read = sum(f.rows_read for f in result.files)
         where = "Spark" if on_spark else "DuckDB"
@@ -358,7 +285,7 @@ def build_engine_feed_asset(contract: FeedContract):
         for number, problem in enumerate(extra + result.problems):
             context.log.warning(str(problem))
             if number < MAX_PROBLEMS_PRINTED and problem.severity != "block":
-                say(context, f"  {problem.severity}: {problem}")
+                say_again(f"  {problem.severity}: {problem}")
         yield MaterializeResult(
             metadata={
                 "files": MetadataValue.json([f.__dict__ for f in result.files]),
@@ -371,6 +298,10 @@ def build_engine_feed_asset(contract: FeedContract):
     return feed
 
 
-feed_assets = [reference_overrides] + [
-    build_engine_feed_asset(c) if c.validated_in_engine else build_feed_asset(c) for c in FEEDS
-]
+def _in_engine(contract: FeedContract) -> FeedContract:
+    if not contract.validated_in_engine:  # the row-by-row path is for `wholeplace validate`
+        raise ValueError(f"{contract.name}: a build validates every feed in the engine")
+    return contract
+
+
+feed_assets = [reference_overrides] + [build_engine_feed_asset(_in_engine(c)) for c in FEEDS]

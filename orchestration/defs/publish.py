@@ -16,13 +16,13 @@ from orchestration.core.publish import publish_snapshot
 from orchestration.core.spark_engine import attach_spark_marts, loaded_in_spark
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
-from orchestration.defs.warehouse import other_models
+from orchestration.defs.warehouse import warehouse_models
 
 
 @asset(
     key=AssetKey(["published_snapshot"]),
     group_name="publish",
-    deps=[get_asset_key_for_model([other_models], mart.name) for mart in published_marts()],
+    deps=[get_asset_key_for_model([warehouse_models], mart.name) for mart in published_marts()],
     description="Every mart as Parquet with a manifest, published atomically to "
     "WAREHOUSE/published (a symlink to the newest complete snapshot).",
     kinds={"parquet"},

@@ -6,27 +6,24 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import metadata
 
 from dagster import AssetExecutionContext
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
 from orchestration.core.audit import load_gx_in_background
 from orchestration.core.paths import DBT_PROJECT_DIR
-from orchestration.core.payment_years import year_start
+from orchestration.core.payment_years import YEARS, forget_years_to_sum, year_start, years_to_sum
 from orchestration.core.settings import DUCKDB_MEMORY_LIMIT
 from orchestration.core.spark_engine import export_raw_tables, stop_validation_jvm
-from orchestration.defs.feeds import feed_asset_key
-from orchestration.defs.partitions import ONE_RUN, PAYMENT_YEARS, every_year
 from orchestration.defs.progress import say
 from orchestration.defs.resources import WholeplaceSettings
-from schemas import FEEDS
 
 PROGRESS_EVERY = 100
 PARSE_CACHE = "partial_parse.msgpack"
-RUN_RESULTS = "run_results.json"
 
 # dbt's unit tests check the models' logic on fixtures, not the data: they are development
 # tests, and as dbt advises for production a build runs the models and their data tests only
@@ -83,14 +80,13 @@ def raw_tables_for_engine(settings: WholeplaceSettings) -> list[str]:
         return export_raw_tables(con, settings.layout)
 
 
-def clear_run_artifacts(target, keep: str = "") -> None:
+def clear_run_artifacts(target) -> None:
     """Remove the last build's artifacts but keep dbt's parse cache: the next build of the same
-    warehouse (same --vars) then skips a full parse of the project, several seconds. keep: the
-    results of an earlier dbt build of this run."""
+    warehouse (same --vars) then skips a full parse of the project, several seconds."""
     if not target.is_dir():
         return
     for path in target.iterdir():
-        if path.name in (PARSE_CACHE, keep):
+        if path.name == PARSE_CACHE:
             continue
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
@@ -98,10 +94,8 @@ def clear_run_artifacts(target, keep: str = "") -> None:
             path.unlink(missing_ok=True)
 
 
-# The payments' dbt models, partitioned by financial year like the payments feed; every other
-# model reads every year and is built whole.
-PAYMENTS_MODELS = "stg_feeds__spend_transactions int_payments_by_file"
-YEARS_VARIABLE = "WHOLEPLACE_PAYMENT_YEARS"  # read by int_payments_by_file
+PAYMENTS_SUMMED = "int_payments_by_file"  # the incremental model
+YEARS_VARIABLE = "WHOLEPLACE_PAYMENT_YEARS"  # which it reads
 
 
 @contextmanager
@@ -120,12 +114,53 @@ def environment(name: str, value: str) -> Iterator[None]:
             os.environ[name] = before
 
 
+@dataclass(frozen=True)
+class PaymentsToSum:
+    """What this dbt build sums again of the payments (core/payment_years.py YEARS_TO_SUM):
+    every year, from nothing (--full-refresh), when the payments feed was read whole; otherwise
+    the years it loaded again, or none."""
+
+    years: tuple[str, ...]
+
+    @classmethod
+    def of(cls, settings: WholeplaceSettings) -> "PaymentsToSum":
+        with settings.connect() as con:
+            return cls(tuple(years_to_sum(con)))
+
+    @property
+    def every_year(self) -> bool:
+        return set(YEARS) <= set(self.years)
+
+    @property
+    def variable(self) -> str:
+        """int_payments_by_file's years, by their first calendar year: '2024,2025'."""
+        return "" if self.every_year else ",".join(str(year_start(y)) for y in self.years)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    name="warehouse_models",
+)
+def warehouse_models(
+    context: AssetExecutionContext, dbt: WarehouseDbt, settings: WholeplaceSettings
+):
+    """Every model in one `dbt build` (dbt's start and parse are paid once). The payments' own
+    models are not partitioned in Dagster: the feed is, and int_payments_by_file, incremental,
+    sums again only the years the feed loaded again since the last dbt build."""
+    summed = any(key.path[-1] == PAYMENTS_SUMMED for key in context.selected_asset_keys)
+    payments = PaymentsToSum.of(settings) if summed else PaymentsToSum(())
+    with environment(YEARS_VARIABLE, payments.variable):
+        yield from _dbt_build(context, dbt, settings, refresh=payments.every_year)
+    with settings.connect() as con:  # dbt built: those years are summed
+        forget_years_to_sum(con, payments.years)
+
+
 def _dbt_build(context, dbt: WarehouseDbt, settings: WholeplaceSettings, refresh: bool):
     # dbt's run artifacts live with the warehouse they describe and are replaced each build,
     # so the repository's target/ holds only the manifest and builds of two warehouses never mix.
     target = settings.layout.dbt_target(settings.engine)
-    earlier = f".{RUN_RESULTS}.{context.run_id}"
-    clear_run_artifacts(target, keep=earlier)
+    clear_run_artifacts(target)
     variables = dbt_vars(settings, raw_tables_for_engine(settings))
     if settings.engine == "spark":
         stop_validation_jvm()  # one JVM at a time: dbt's own Spark starts in its process
@@ -145,73 +180,7 @@ def _dbt_build(context, dbt: WarehouseDbt, settings: WholeplaceSettings, refresh
     )
     steps = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
     say(context, f"dbt build: {steps} models, seeds and tests")
-    try:
-        for done, event in enumerate(invocation.stream(), start=1):
-            if done % PROGRESS_EVERY == 0:
-                say(context, f"dbt build: {min(done, steps)} of {steps} done")
-            yield event
-    finally:
-        with_earlier_results(target, earlier)
-
-
-def with_earlier_results(target, earlier: str) -> None:
-    """A build runs dbt twice (the payments' models, then the rest), and each dbt build writes
-    run_results.json afresh: the results of both are kept in it, for the summary and its
-    failures (core/dbt_results.py)."""
-    latest, kept = target / RUN_RESULTS, target / earlier
-    if not latest.is_file():
-        return
-    results = json.loads(latest.read_text())
-    if kept.is_file():
-        again = {r["unique_id"] for r in results["results"]}  # a test both dbt builds ran
-        before = [r for r in json.loads(kept.read_text())["results"] if r["unique_id"] not in again]
-        results["results"] = before + results["results"]
-        latest.write_text(json.dumps(results))
-    kept.write_text(json.dumps(results))
-
-
-class WaitsForEveryFeed(DagsterDbtTranslator):
-    """The payments' models wait for every feed's checks, as the rest of dbt does: a blocking
-    problem in any feed stops the build before dbt starts (and, on Spark, before dbt's Spark)."""
-
-    def get_asset_spec(self, manifest, unique_id, project):
-        spec = super().get_asset_spec(manifest, unique_id, project)
-        if unique_id.split(".")[-1] != PAYMENTS_MODELS.split()[0]:
-            return spec
-        feeds = [feed_asset_key("reference_overrides")] + [feed_asset_key(c.name) for c in FEEDS]
-        return spec.merge_attributes(
-            deps=[k for k in feeds if k not in {d.asset_key for d in spec.deps}]
-        )
-
-
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    select=PAYMENTS_MODELS,
-    dagster_dbt_translator=WaitsForEveryFeed(),
-    name="payments_models",
-    partitions_def=PAYMENT_YEARS,
-    backfill_policy=ONE_RUN,
-)
-def payments_models(
-    context: AssetExecutionContext, dbt: WarehouseDbt, settings: WholeplaceSettings
-):
-    """A run of every year starts int_payments_by_file again (--full-refresh), so a changed or
-    removed file leaves no old sums behind; a run of some years deletes and sums again only
-    theirs (incremental, the years in WHOLEPLACE_PAYMENT_YEARS)."""
-    starts = [str(year_start(key)) for key in context.partition_keys]
-    with environment(YEARS_VARIABLE, ",".join(starts)):
-        yield from _dbt_build(context, dbt, settings, refresh=every_year(context))
-
-
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    exclude=PAYMENTS_MODELS,
-    name="warehouse_models",
-)
-def other_models(context: AssetExecutionContext, dbt: WarehouseDbt, settings: WholeplaceSettings):
-    yield from _dbt_build(context, dbt, settings, refresh=not settings.payments_partial)
-
-
-warehouse_models = [payments_models, other_models]
+    for done, event in enumerate(invocation.stream(), start=1):
+        if done % PROGRESS_EVERY == 0:
+            say(context, f"dbt build: {min(done, steps)} of {steps} done")
+        yield event

@@ -1,9 +1,10 @@
 -- Every payments file summed by area, financial year, service area and funding line: a few
--- rows per file from thousands of payments. Partitioned by financial year like the payments
--- feed (orchestration/defs/partitions.py): a build of some years (orchestration/core/
--- incremental.py) deletes their sums and sums their payments again, from every file, so the
--- other years' payments are not read again and a changed or removed file leaves no old sums in
--- them. A build of every year passes --full-refresh and sums everything.
+-- rows per file from thousands of payments. By financial year, like the payments feed's
+-- partitions (orchestration/defs/partitions.py): a build after the feed loaded some years again
+-- (raw.payment_years_to_sum, read by orchestration/defs/warehouse.py) deletes their sums and
+-- sums their payments again, from every file, so the other years' payments are not read again
+-- and a changed or removed file leaves no old sums in them. When every year was loaded again the
+-- build passes --full-refresh and sums everything.
 {%- set years = env_var('WHOLEPLACE_PAYMENT_YEARS', '') -%}
 {%- set years_sql = years if years else 'null' %}
 {{ config(
