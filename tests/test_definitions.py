@@ -1,6 +1,8 @@
 import re
 import subprocess
+from dataclasses import replace
 
+import pytest
 from dagster import AssetKey
 
 from orchestration.definitions import defs, resources
@@ -73,3 +75,12 @@ def test_the_payments_are_partitioned_by_financial_year_and_dbt_is_one_step():
     assert feeds <= upstream
     mart = graph.get(AssetKey(["marts", "place_spend_by_funding_line"]))
     assert AssetKey(["intermediate", "int_payments_by_file"]) in mart.parent_keys
+
+
+def test_a_build_refuses_a_feed_contract_not_validated_in_the_engine():
+    """Every feed asset validates in the engine; a contract still row by row cannot slip in."""
+    from orchestration.defs.feeds import _in_engine
+
+    assert _in_engine(FEEDS[0]) is FEEDS[0]
+    with pytest.raises(ValueError, match=f"{FEEDS[0].name}: a build validates every feed"):
+        _in_engine(replace(FEEDS[0], validated_in_engine=False))
